@@ -1,0 +1,105 @@
+"""The composed answer for a location: schools, allocation, plan, timeline, documents,
+channels and what to do next. Produces the v1 JSON contract (DESIGN.md §5)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from admissions.content import localize
+from zones.errors import N_
+from zones.index import LevelResult, PointResult
+from zones.model import LEVELS, School
+
+Translate = Callable[[str], str]
+
+ALLOCATION_LABELS = {
+    "direct": N_("对口入学"),
+    "lottery": N_("多校划片，电脑随机派位"),
+}
+ALLOCATION_EXPLAINED = {
+    "direct": N_("本学区对口一所学校，符合条件的适龄儿童直接入读该校。"),
+    "lottery": N_("本学区对应多所学校。符合条件的儿童先登记，再由电脑随机派位决定入读哪一所；"
+                  "派位全程有纪检人员和家长代表监督，并由公证机构公证。"),
+}
+NEXT_STEPS = {
+    "boundary": N_("您的位置距离学区分界线不到 15 米，系统不替您判定，两个学区都列在下面。"
+                   "请拨打招生咨询电话，以教育局审核结果为准。"),
+    "unzoned": N_("这个位置在本区内，但没有划入任何学区，将由教育局统筹安排。请拨打招生咨询电话。"),
+    "outside_district": N_("这个位置不在二道区。请咨询户籍或房产所在区的教育局。"),
+    "address_not_found": N_("没有找到这个地址。请检查输入，改用小区名称，或在地图上点选位置。"),
+    "address_ambiguous": N_("找到多个相近的地址，请从候选中选择您家的地址。"),
+}
+WARNING_TEXT = N_("学位预警：户籍在 %(date)s 之后迁入本学区的，由教育局统筹安排到其他学校。")
+DISCLAIMER = N_("本结果仅供参考，入学资格以教育局和学校的审核结果为准。")
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def school_summary(school: School, schools: dict[str, School], level: str,
+                   translate: Translate = _identity) -> dict:
+    summary = {"code": school.code, "name": school.name, "level": school.level,
+               "address": school.address, "phone": school.phone, "lng": school.lng,
+               "lat": school.lat, "plan": school.plan_for(level)}
+    if level == "primary":
+        feeder = school if school.level == "nine_year" else schools.get(school.feeds or "")
+        summary["feeds"] = None if feeder is None else {"code": feeder.code,
+                                                          "name": feeder.name}
+    if school.warning_cutoff:
+        summary["warning"] = {"cutoff": school.warning_cutoff.isoformat(),
+                              "text": translate(WARNING_TEXT) % {
+                                  "date": school.warning_cutoff.isoformat()}}
+    return summary
+
+
+def level_answer(result: LevelResult | None, schools: dict[str, School], level: str,
+                 translate: Translate = _identity) -> dict:
+    zones = []
+    for match in (result.matches if result else ()):
+        zone = match.zone
+        zones.append({
+            "zone_id": zone.zone_id, "allocation": zone.allocation,
+            "allocation_label": translate(ALLOCATION_LABELS[zone.allocation]),
+            "allocation_explained": translate(ALLOCATION_EXPLAINED[zone.allocation]),
+            "description": zone.description, "matched_by": match.matched_by,
+            "distance_m": round(match.distance_m, 1),
+            "schools": [school_summary(schools[c], schools, level, translate)
+                        for c in zone.school_codes if c in schools]})
+    return {"status": result.status if result else None, "zones": zones}
+
+
+def admission_block(cycle: dict | None, assigned: list[School], lang: str,
+                    translate: Translate = _identity) -> dict:
+    if cycle is None:
+        return {}
+    content = localize(cycle, lang)
+    school_channels = [{"id": f"school:{s.code}", "kind": "phone",
+                        "name": s.name, "phone": s.phone,
+                        "note": translate(N_("学校招生咨询"))} for s in assigned if s.phone]
+    return {"year": content["year"], "notice": content.get("notice"),
+            "age_rule": content.get("age_rule"), "levels": content.get("levels"),
+            "timeline": content["timeline"], "categories": content["categories"],
+            "documents": content["documents"], "warning_rule": content.get("warning_rule"),
+            "channels": content["channels"] + school_channels,
+            "disclaimer": translate(DISCLAIMER)}
+
+
+def compose(*, status: str, location: dict | None, point: PointResult | None,
+            schools: dict[str, School], cycle: dict | None, zone_version: dict,
+            sample: bool, lang: str = "zh", candidates: list[dict] | None = None,
+            translate: Translate = _identity) -> dict:
+    levels = point.levels if point else {}
+    answer: dict = {"status": status, "location": location}
+    if candidates is not None:
+        answer["candidates"] = candidates
+    answer["zone_version"] = zone_version
+    assigned: dict[str, School] = {}
+    for level in LEVELS:
+        answer[level] = level_answer(levels.get(level), schools, level, translate)
+        for zone in answer[level]["zones"]:
+            for school in zone["schools"]:
+                assigned[school["code"]] = schools[school["code"]]
+    answer["admission"] = admission_block(cycle, list(assigned.values()), lang, translate)
+    answer["next_steps"] = translate(NEXT_STEPS[status]) if status in NEXT_STEPS else None
+    answer["dataset"] = {"sample": sample}
+    return answer

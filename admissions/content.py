@@ -1,0 +1,47 @@
+"""The admission cycle's authored content (DESIGN.md §6), stored and localised."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from admissions.tables import AdmissionCycleRow
+from zones.errors import N_, InvalidData
+
+REQUIRED_KEYS = ("year", "timeline", "categories", "documents", "channels")
+
+
+def read_cycle_file(path: Path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        content = yaml.safe_load(f)
+    missing = [k for k in REQUIRED_KEYS if k not in (content or {})]
+    if missing:
+        raise InvalidData(N_("招生内容文件缺少：%(keys)s"), keys="、".join(missing))
+    return content
+
+
+def save_cycle(session: Session, content: dict) -> None:
+    session.merge(AdmissionCycleRow(year=int(content["year"]), content=content))
+
+
+def load_current_cycle(session: Session) -> dict | None:
+    row = session.scalars(select(AdmissionCycleRow).order_by(AdmissionCycleRow.year.desc())
+                          ).first()
+    return None if row is None else row.content
+
+
+def localize(value, lang: str):
+    """Return `value` with each `key`/`key_en` pair collapsed to the one for `lang`."""
+    if isinstance(value, list):
+        return [localize(v, lang) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key.endswith("_en"):
+            continue
+        english = value.get(f"{key}_en")
+        out[key] = localize(english if lang == "en" and english else item, lang)
+    return out

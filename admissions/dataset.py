@@ -1,0 +1,63 @@
+"""Loading a whole dataset directory (the sample district, or a bureau's own export in the
+same layout, see docs/DATA.md) into the database in one transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import sessionmaker
+
+from admissions.content import read_cycle_file, save_cycle
+from gis.gazetteer import read_csv
+from gis.geojson import read_features
+from zones import storage
+from zones.loading import check_school_references, read_zone_file, school_from_dict
+from zones.model import ZoneSet
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    zone_set_id: str
+    loaded: bool
+    schools: int = 0
+    zones: int = 0
+    addresses: int = 0
+
+
+def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
+                 created_by: str = "system") -> LoadReport:
+    """Load and publish the dataset unless its zone set is already in the database."""
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    version = manifest["zone_version"]
+    with sessions() as session:
+        if storage.get_meta(session, "loaded_zone_set") == version["id"]:
+            return LoadReport(version["id"], loaded=False)
+    schools = {s.code: s for s in map(school_from_dict, json.loads(
+        (directory / "schools.json").read_text(encoding="utf-8")))}
+    zones = [zone for level in ("primary", "middle")
+             for zone in read_zone_file(directory / f"zones_{level}.geojson")]
+    check_school_references(zones, schools)
+    (district_props, district), = read_features(directory / "district.geojson")
+    places = read_csv(directory / "addresses.csv")
+    cycle_files = sorted(directory.glob("admissions_*.yaml"))
+    zone_set = ZoneSet(id=version["id"], status="draft", label=version.get("label", ""),
+                       effective_from=dt.date.fromisoformat(version["effective_from"]),
+                       created_by=created_by, zones=zones, sample=bool(manifest.get("sample")))
+    with sessions.begin() as session:
+        storage.save_district(session, str(district_props["code"]), district_props["name"],
+                              district)
+        storage.save_schools(session, schools.values())
+        storage.save_zone_set(session, zone_set)
+        storage.replace_addresses(session, (p.to_record() for p in places))
+        for path in cycle_files:
+            save_cycle(session, read_cycle_file(path))
+        storage.set_meta(session, "sample", bool(manifest.get("sample")))
+        storage.set_meta(session, "loaded_zone_set", version["id"])
+        storage.bump_dataset_revision(session)
+        session.flush()
+        storage.mark_published(session, zone_set.id)
+    return LoadReport(version["id"], True, len(schools), len(zones), len(places))

@@ -1,0 +1,111 @@
+"""Answering a location: the published snapshot in memory, and the two entry points
+(a point, an address) that every interface (API, pages, CLI, hotline) calls."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.orm import Session
+
+from admissions.answer import Translate, _identity, compose
+from admissions.content import load_current_cycle
+from gis import crs
+from gis.address import MAX_LENGTH as MAX_ADDRESS_LENGTH
+from gis.address import other_district, parse_coordinates
+from gis.gazetteer import Gazetteer, Place
+from zones import storage
+from zones.errors import N_, InvalidParameter
+from zones.index import ZoneIndex
+from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
+
+
+
+
+@dataclass
+class Snapshot:
+    zone_set: ZoneSet
+    index: ZoneIndex
+    schools: dict[str, School]
+    gazetteer: Gazetteer
+    cycle: dict | None
+    district_code: str
+    district_name: str
+    district: BaseGeometry
+    sample: bool
+
+    @property
+    def zone_version(self) -> dict:
+        effective = self.zone_set.effective_from
+        return {"id": self.zone_set.id, "label": self.zone_set.label,
+                "effective_from": effective.isoformat() if effective else None}
+
+
+def build_snapshot(session: Session) -> Snapshot:
+    zone_set = storage.load_zone_set(session, storage.published_zone_set_id(session))
+    code, name, district = storage.load_district(session)
+    places = [Place.from_record({c.key: getattr(row, c.key) for c in row.__table__.columns})
+              for row in storage.load_addresses(session)]
+    return Snapshot(zone_set=zone_set, index=ZoneIndex(zone_set, district),
+                    schools=storage.load_schools(session), gazetteer=Gazetteer(places),
+                    cycle=load_current_cycle(session), district_code=code,
+                    district_name=name, district=district,
+                    sample=bool(storage.get_meta(session, "sample", False)))
+
+
+def _location(lng: float, lat: float, source: str, **extra) -> dict:
+    return {"lat": round(lat, 6), "lng": round(lng, 6), "source": source, **extra}
+
+
+def answer_point(snapshot: Snapshot, lat: float, lng: float, *, input_crs: str = "wgs84",
+                 levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
+                 translate: Translate = _identity, facts: AddressFacts | None = None,
+                 location: dict | None = None) -> dict:
+    if input_crs != "wgs84":
+        lng, lat = crs.to_wgs84(lng, lat, input_crs)
+    point = snapshot.index.lookup(lat, lng, facts=facts, levels=levels)
+    return compose(status=point.status, location=location or _location(lng, lat, "point"),
+                   point=point, schools=snapshot.schools, cycle=snapshot.cycle,
+                   zone_version=snapshot.zone_version, sample=snapshot.sample, lang=lang,
+                   translate=translate)
+
+
+def _not_located(snapshot: Snapshot, status: str, lang: str, translate: Translate,
+                 candidates: list[dict] | None = None) -> dict:
+    return compose(status=status, location=None, point=None, schools=snapshot.schools,
+                   cycle=snapshot.cycle, zone_version=snapshot.zone_version,
+                   sample=snapshot.sample, lang=lang, candidates=candidates,
+                   translate=translate)
+
+
+def place_summary(place: Place) -> dict:
+    return {"address": place.address, "lat": place.lat, "lng": place.lng,
+            "xiaoqu": place.xiaoqu, "community": place.community,
+            "subdistrict": place.subdistrict}
+
+
+def answer_address(snapshot: Snapshot, address: str, *, levels: tuple[Level, ...] = LEVELS,
+                   lang: str = "zh", translate: Translate = _identity) -> dict:
+    text = address.strip()
+    if not text:
+        raise InvalidParameter(N_("请输入地址或小区名称。"), field="address")
+    if len(text) > MAX_ADDRESS_LENGTH:
+        raise InvalidParameter(N_("地址太长了（最多 %(max)s 个字）。"), field="address",
+                               max=MAX_ADDRESS_LENGTH)
+    coordinates = parse_coordinates(text)
+    if coordinates is not None:  # someone pasted "43.87,125.38" into the address box
+        return answer_point(snapshot, *coordinates, levels=levels, lang=lang,
+                            translate=translate)
+    if other_district(text):
+        return _not_located(snapshot, "outside_district", lang, translate)
+    match = snapshot.gazetteer.match(text)
+    if match.status == "ambiguous":
+        return _not_located(snapshot, "address_ambiguous", lang, translate,
+                            [place_summary(p) for p in match.candidates])
+    if match.status != "found":
+        return _not_located(snapshot, "address_not_found", lang, translate)
+    place = match.place
+    location = _location(place.lng, place.lat, "gazetteer", matched_address=place.address,
+                         confidence=match.confidence)
+    facts = AddressFacts(street=place.street, number=place.number, xiaoqu=place.xiaoqu)
+    return answer_point(snapshot, place.lat, place.lng, levels=levels, lang=lang,
+                        translate=translate, facts=facts, location=location)

@@ -1,0 +1,1 @@
+"""Coordinates, geometry, geocoding and vector file I/O. Depends on nothing of ours."""

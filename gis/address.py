@@ -1,0 +1,361 @@
+"""Chinese address normalisation and parsing for 长春市二道区.
+
+Pure and fast (precompiled regexes, no heavy dependencies). `normalize` makes spelling
+variants of one address equal; `parse` splits it into street/number, 小区/building and the
+unit/room detail that does not change the location.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_LENGTH = 200
+
+_CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万"
+_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+
+# Only numerals right before one of these are numbers; elsewhere (二道, 八里堡, 一中,
+# 四家乡, 三道) they belong to a name.
+_UNIT_SUFFIX = "号楼|号|栋|幢|座|单元|门|室|户|层|楼|弄|巷|期|组"
+_RUN = f"[{_NUMERAL_CHARS}]+"
+
+# Everything but ASCII letters/digits, CJK ideographs, '#' and '-' is noise. Keeping so
+# small an alphabet is also what makes normalize idempotent (it is NFKC-stable).
+_NOISE = rf"[^0-9a-z#\-{_CJK}]+"
+_DROP = re.compile(_NOISE)
+_DROP_BETWEEN_DIGITS = re.compile(rf"(?<=\d){_NOISE}(?=\d)")  # "3 2 501" keeps its parts
+_RANGE_WORD = re.compile(
+    rf"(?<=[\d{_NUMERAL_CHARS}])[至到~〜\u2010-\u2015\u2212\ufe58\ufe63](?=[\d{_NUMERAL_CHARS}])")
+_HASH_AFTER_DIGIT = re.compile(r"(?<=\d)#+")
+_DASHES = re.compile(r"-{2,}")
+_LOOSE_DASH = re.compile(rf"(?<![\d{_NUMERAL_CHARS}])-|-(?![\d{_NUMERAL_CHARS}])")
+_NON_DIGIT_DASH = re.compile(r"(?<!\d)-|-(?!\d)")
+_NUMERAL_BEFORE_UNIT = re.compile(rf"{_RUN}(?={_UNIT_SUFFIX})")
+_NUMERAL_AFTER_MARK = re.compile(rf"(?<=[附之]){_RUN}")
+_NUMERAL_RANGE_START = re.compile(rf"{_RUN}(?=-\d+(?:{_UNIT_SUFFIX}))")
+_NUMERAL_AT_END = re.compile(rf"(?:(?<=单元)|(?<=[门栋幢座楼街路巷])){_RUN}$")
+
+_PREFIXES = (
+    (re.compile(r"中国(?=吉林|长春|二道)"), False),
+    (re.compile(r"吉林省|吉林(?=长春)"), False),
+    (re.compile(r"长春市|长春(?=二道)"), True),
+    (re.compile(r"二道区"), False),
+)
+_BARE_ERDAO = re.compile(r"二道")
+# A prefix stays when what follows is only a generic institution: 二道区政府 is a name.
+_GENERIC_INSTITUTION = re.compile(
+    rf"(?:人民|区|市)?(?:第?[{_NUMERAL_CHARS}\d]+)?(?:实验)?"
+    r"(?:政府|委员会|区?委|(?:教育|公安|民政|财政|税务|卫生健康|卫健|人社|住建|城管|文旅)?局"
+    r"|公安分局|法院|检察院|(?:中心|中|妇幼保健)?医院|图书馆|文化馆|体育馆|档案馆"
+    r"|小学|中学|高中|学校|幼儿园|中|政务(?:服务)?中心)")
+
+CHANGCHUN_OTHER_DIVISIONS = (
+    "南关区", "宽城区", "朝阳区", "绿园区", "双阳区", "九台区", "九台市", "农安县",
+    "榆树市", "德惠市", "公主岭市",
+    # Development zones run their own school enrolment.
+    "经开区", "经济技术开发区", "净月", "高新区", "高新技术产业开发区", "汽开区",
+    "汽车经济技术开发区", "汽车产业开发区", "长春新区",
+)
+_KNOWN_OTHER = re.compile("|".join(CHANGCHUN_OTHER_DIVISIONS))
+_OTHER_PROVINCE = re.compile(rf"([{_CJK}]{{2,3}}省|[{_CJK}]{{2,8}}?自治区)")
+_OTHER_CITY = re.compile(rf"([{_CJK}]{{2,4}}?)市(?![场民])")
+_OTHER_DISTRICT = re.compile(rf"([{_CJK}]{{2}})区")
+_OTHER_COUNTY = re.compile(rf"([{_CJK}]{{2,4}}?)县")
+# The last character before 市/区 that makes it an ordinary word (超市, 小区, 东区...).
+_NOT_CITY = set("超菜夜门城集股早花鱼都街闹黑坊")
+_NOT_DISTRICT = set("小社园校厂景街城营矿片分楼院站组东西南北中期宅苑庭府里村新老学开业")
+
+SUBDISTRICTS = ("东盛街道", "吉林街道", "荣光街道", "东站街道", "远达街道", "八里堡街道",
+                "长青街道", "东惠街道", "英俊镇", "劝农山镇", "泉眼镇", "四家乡")
+_SUBDISTRICT = re.compile(f"({'|'.join(SUBDISTRICTS)})(?=.)")
+
+_STREET_SUFFIX = "大街|大路|胡同|路|街|道|巷"
+_HOUSE = re.compile(
+    rf"(?P<street>[{_CJK}]{{1,12}}?(?:{_STREET_SUFFIX}))"
+    r"(?P<number>\d{1,6})(?:-(?P<number_to>\d{1,6}))?"
+    r"(?:号(?!楼)院?(?P<suffix>附\d{1,4}号?|之\d{1,4}|[甲乙丙丁])?|$)")
+_STREET_END = re.compile(f"(?:{_STREET_SUFFIX})$")
+_STREET_ONLY = re.compile(rf"[{_CJK}]{{1,12}}(?<!街道)(?:大街|大路|胡同|路|街|巷)")
+# Where a 小区 name written before its street ends (东盛花园|东盛大街120号).
+_XIAOQU_END = re.compile(r"花园|小区|家园|公寓|大厦|广场|新村|社区|街道|[苑园城府庭居镇乡村]")
+_BUILDING = re.compile(
+    r"第?(?<![\da-z-])(?P<label>\d{1,4}|[a-z])"
+    r"(?:号楼|栋|幢|座|号(?=\d|$)|楼(?=\d{1,3}(?:单元|门)))")
+_SHORTHAND = re.compile(r"(?<!\d)(?P<b>\d{1,3})-(?P<u>\d{1,2})-(?P<r>\d{2,5})(?:室|户)?$")
+_DETAIL_START = re.compile(r"第?(?<!\d)\d{1,3}(?:单元|门|层|楼|室|户)")
+_UNIT = re.compile(r"第?(?<!\d)(\d{1,3})(?:单元|门)")
+_ROOM = re.compile(r"(?<![\da-z])([a-z]?\d{1,6})(?:室|户|房)|(?:^|单元|门|层|楼)(\d{2,6})$")
+
+_COORD = re.compile(
+    r"^\s*[(\[]?\s*(-?\d{1,3}\.\d+)\s*°?\s*([nsewNSEW])?\s*[,;、\s]\s*"
+    r"(-?\d{1,3}\.\d+)\s*°?\s*([nsewNSEW])?\s*[)\]]?\s*$")
+_REGION_LAT = (43.0, 45.0)
+_REGION_LNG = (124.5, 127.0)
+
+
+class AddressTooLongError(ValueError):
+    """The text is longer than MAX_LENGTH characters."""
+
+
+class OtherDistrictError(ValueError):
+    """The text names a place outside 长春市二道区; `place` says which."""
+
+    def __init__(self, place: str):
+        super().__init__(f"address is in {place}, not in 长春市二道区")
+        self.place = place
+
+    def __reduce__(self):
+        return type(self), (self.place,)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAddress:
+    raw: str
+    normalized: str
+    street: str | None = None
+    number: int | None = None
+    number_suffix: str | None = None
+    xiaoqu: str | None = None
+    building: int | None = None
+    building_token: str | None = None
+    unit: int | None = None
+    room: str | None = None
+    detail: str | None = None
+    subdistrict: str | None = None
+
+    def location_key(self) -> str:
+        """The normalised place without unit/room; 号楼/栋/幢/座 all become 栋."""
+        parts = []
+        if self.street:
+            parts.append(self.street)
+            if self.number is not None:
+                parts.append(f"{self.number}号{self.number_suffix or ''}")
+        parts.append(self.xiaoqu or "")
+        if self.building is not None:
+            parts.append(f"{self.building}栋")
+        elif self.building_token:
+            parts.append(self.building_token)
+        return "".join(parts)
+
+
+# ---- normalisation ----------------------------------------------------------------------
+
+def chinese_numeral_value(run: str) -> str:
+    """Digits for a run of Chinese numerals: 一百二十 -> "120", 一〇二 -> "102"."""
+    if not any(c in _MULTIPLIERS or c == "万" for c in run):
+        return "".join(str(_DIGIT_VALUES[c]) for c in run)
+    total = section = 0
+    digit = None
+    for c in run:
+        if c in _DIGIT_VALUES:
+            digit = _DIGIT_VALUES[c]
+        elif c == "万":
+            section += digit or 0
+            total += (section or 1) * 10000
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * _MULTIPLIERS[c]
+            digit = None
+    return str(total + section + (digit or 0))
+
+
+def _digits(match: re.Match) -> str:
+    return chinese_numeral_value(match.group())
+
+
+def _strip_prefixes(text: str) -> str:
+    after_changchun = False
+    while True:
+        matches = ((p.match(text), is_changchun) for p, is_changchun in _PREFIXES)
+        m, is_changchun = next(((m, c) for m, c in matches if m), (None, False))
+        if m is None and after_changchun:
+            m = _BARE_ERDAO.match(text)
+        if m is None:
+            return text
+        rest = text[m.end():]
+        if not rest or _GENERIC_INSTITUTION.fullmatch(rest):
+            return text
+        text, after_changchun = rest, is_changchun
+
+
+def _normalize_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _RANGE_WORD.sub("-", text)
+    text = _DROP_BETWEEN_DIGITS.sub("-", text)
+    text = _DROP.sub("", text)
+    text = _HASH_AFTER_DIGIT.sub("号", text).replace("#", "")
+    text = _LOOSE_DASH.sub("", _DASHES.sub("-", text))
+    text = _NUMERAL_BEFORE_UNIT.sub(_digits, text)
+    text = _NUMERAL_AFTER_MARK.sub(_digits, text)
+    text = _NUMERAL_RANGE_START.sub(_digits, text)
+    text = _NUMERAL_AT_END.sub(_digits, text)
+    text = _NON_DIGIT_DASH.sub("", text)
+    return _strip_prefixes(text)
+
+
+def normalize(text: str) -> str:
+    """Canonical spelling: half-width, no noise, digits for numbers, no 吉林长春二道 prefix.
+
+    Raises AddressTooLongError for more than MAX_LENGTH characters.
+    """
+    if len(text) > MAX_LENGTH:
+        raise AddressTooLongError(f"address longer than {MAX_LENGTH} characters")
+    # Removing a character can make a new neighbour pair (三-栋 -> 三栋); repeat to a fixed
+    # point so normalize(normalize(x)) == normalize(x). Each round only shrinks the text
+    # or turns numerals into digits, so it ends; two rounds are typical.
+    for _ in range(8):
+        result = _normalize_once(text)
+        if result == text:
+            break
+        text = result
+    return text
+
+
+# ---- other districts --------------------------------------------------------------------
+
+def other_district(text: str) -> str | None:
+    """The other province/city/district/county the text names, or None (None: Erdao or unknown).
+
+    Raises AddressTooLongError for more than MAX_LENGTH characters.
+    """
+    return _other_district(normalize(text))
+
+
+def _other_district(normalized: str) -> str | None:
+    text = normalized.removeprefix("中国")
+    m = _OTHER_PROVINCE.match(text)
+    if m and not m.group().startswith("吉林省"):
+        return m.group()
+    m = _OTHER_CITY.match(text)
+    if m and m.group(1) != "长春" and m.group(1)[-1] not in _NOT_CITY:
+        return m.group()
+    known = _KNOWN_OTHER.search(text)
+    if known:
+        return known.group()
+    m = _OTHER_DISTRICT.match(text)
+    if m and m.group(1) != "二道" and m.group(1)[-1] not in _NOT_DISTRICT:
+        return m.group()
+    m = _OTHER_COUNTY.match(text)
+    if m:
+        return m.group()
+    return None
+
+
+# ---- parsing ----------------------------------------------------------------------------
+
+def _split_street(street: str) -> tuple[str, str]:
+    """("东盛花园", "东盛大街") from "东盛花园东盛大街"; streets like 花园路 stay whole."""
+    suffix = _STREET_END.search(street)
+    body_end = suffix.start() if suffix else len(street)
+    split = 0
+    for m in _XIAOQU_END.finditer(street, 0, body_end):
+        if m.end() >= 2 and m.end() < body_end:
+            split = m.end()
+    return street[:split], street[split:]
+
+
+def _house(text: str) -> tuple[str, int, str | None, str, str] | None:
+    m = _HOUSE.search(text)
+    if m is None:
+        return None
+    before, street = _split_street(m.group("street"))
+    number = int(m.group("number"))
+    suffix = m.group("suffix")
+    number_to = m.group("number_to")
+    if number_to is not None and int(number_to) <= number and suffix is None:
+        suffix = f"-{number_to}"  # 120-1号 is a sub-number, 12-14号 a range
+    return street, number, suffix, text[:m.start()] + before, text[m.end():]
+
+
+def parse(text: str) -> ParsedAddress:
+    """Split an address into its parts.
+
+    Raises AddressTooLongError (more than MAX_LENGTH characters) or OtherDistrictError.
+    Coordinates are not addresses: check `parse_coordinates` first.
+    """
+    normalized = normalize(text)
+    place = _other_district(normalized)
+    if place is not None:
+        raise OtherDistrictError(place)
+
+    rest, subdistrict = normalized, None
+    m = _SUBDISTRICT.match(rest)
+    if m:
+        subdistrict, rest = m.group(1), rest[m.end():]
+
+    street = number = suffix = None
+    house = _house(rest)
+    if house:
+        street, number, suffix, before, after = house
+        rest = before + after
+    elif _STREET_ONLY.fullmatch(rest):
+        street, rest = rest, ""
+
+    building = building_token = None
+    name, detail = rest, ""
+    b = _BUILDING.search(rest)
+    s = _SHORTHAND.search(rest)
+    if b:
+        name, detail = rest[:b.start()], rest[b.end():]
+        building_token = b.group()
+        building = int(b.group("label")) if b.group("label").isdigit() else None
+    elif s:
+        name, detail = rest[:s.start()], f"{s.group('u')}单元{s.group('r')}室"
+        building, building_token = int(s.group("b")), f"{s.group('b')}栋"
+    else:
+        d = _DETAIL_START.search(rest)
+        if d:
+            name, detail = rest[:d.start()], rest[d.start():]
+
+    unit_match = _UNIT.search(detail)
+    room_match = _ROOM.search(detail)
+    room = None
+    if room_match:
+        room = room_match.group(1) or room_match.group(2)
+    return ParsedAddress(
+        raw=text, normalized=normalized, street=street, number=number,
+        number_suffix=suffix, xiaoqu=name or None, building=building,
+        building_token=building_token, unit=int(unit_match.group(1)) if unit_match else None,
+        room=room, detail=detail or None, subdistrict=subdistrict)
+
+
+# ---- coordinates ------------------------------------------------------------------------
+
+def _in(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+def parse_coordinates(text: str) -> tuple[float, float] | None:
+    """(lat, lng) when the text is just a coordinate pair, else None.
+
+    Accepts "lat,lng" or "lng,lat" with comma, Chinese comma, semicolon or space, optional
+    ° and N/S/E/W. The order comes from N/S/E/W, else from this region's ranges, else a
+    value beyond ±90 must be the longitude, else "lat,lng" is assumed.
+    """
+    if len(text) > MAX_LENGTH:
+        return None
+    m = _COORD.match(unicodedata.normalize("NFKC", text))
+    if m is None:
+        return None
+    a, a_hemi, b, b_hemi = float(m.group(1)), m.group(2), float(m.group(3)), m.group(4)
+    a_hemi, b_hemi = (a_hemi or "").lower(), (b_hemi or "").lower()
+    if a_hemi in ("s", "w"):
+        a = -abs(a)
+    if b_hemi in ("s", "w"):
+        b = -abs(b)
+    if a_hemi in ("e", "w") or b_hemi in ("n", "s"):
+        lat, lng = b, a
+    elif a_hemi or b_hemi:
+        lat, lng = a, b
+    elif _in(b, _REGION_LAT) and _in(a, _REGION_LNG):
+        lat, lng = b, a
+    elif abs(a) > 90 >= abs(b):
+        lat, lng = b, a
+    else:
+        lat, lng = a, b
+    if abs(lat) > 90 or abs(lng) > 180:
+        return None
+    return lat, lng

@@ -1,0 +1,118 @@
+"""Staff accounts: password rules, hashing, lock-out, idle time-out, CSRF, roles, audit."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from webapp import accounts
+from webapp.services import services
+from zones import audit
+from zones.errors import Conflict, InvalidParameter
+
+GOOD_PASSWORD = "Erdao-2027-secure"
+
+
+def make_user(app, role="editor", password=GOOD_PASSWORD):
+    name = f"u{uuid.uuid4().hex[:10]}"
+    with app.app_context(), services().sessions.begin() as session:
+        accounts.create_user(session, name, password, role)
+    return name
+
+
+def csrf_token(client, path="/staff/login"):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def login(client, username, password=GOOD_PASSWORD):
+    return client.post("/staff/login", data={"username": username, "password": password,
+                                             "csrf_token": csrf_token(client)})
+
+
+@pytest.fixture()
+def csrf_app(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.mark.parametrize("password", ["short1A!", "alllowercaseletters", "ALLUPPER12345"])
+def test_weak_passwords_are_refused(app, password):
+    with app.app_context(), services().sessions() as session:
+        with pytest.raises(InvalidParameter):
+            accounts.create_user(session, "weak", password, "editor")
+
+
+def test_passwords_are_hashed_with_a_modern_kdf(app):
+    name = make_user(app)
+    with app.app_context(), services().sessions() as session:
+        user = accounts.find_user(session, name)
+        assert GOOD_PASSWORD not in user.password_hash
+        assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_duplicate_username_is_a_conflict(app):
+    name = make_user(app)
+    with app.app_context(), services().sessions() as session:
+        with pytest.raises(Conflict):
+            accounts.create_user(session, name, GOOD_PASSWORD, "editor")
+
+
+def test_login_logout_and_csrf(csrf_app):
+    client = csrf_app.test_client()
+    name = make_user(csrf_app)
+    no_token = client.post("/staff/login", data={"username": name, "password": GOOD_PASSWORD})
+    assert no_token.status_code == 400
+    response = login(client, name)
+    assert response.status_code == 302
+    assert client.get("/staff/").status_code == 200
+    token = csrf_token(client, "/staff/")
+    assert client.post("/staff/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/staff/").status_code == 302  # back to the login page
+
+
+def test_five_failures_in_15_minutes_lock_the_account(csrf_app):
+    client = csrf_app.test_client()
+    name = make_user(csrf_app)
+    for _ in range(5):
+        assert login(client, name, "wrong-Password-1").status_code == 401
+    assert login(client, name).status_code == 401  # right password, but locked
+    with csrf_app.app_context(), services().sessions() as session:
+        user = accounts.find_user(session, name)
+        later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=16)
+        assert not accounts.is_locked(session, user, now=later)
+
+
+def test_idle_sessions_time_out(csrf_app):
+    client = csrf_app.test_client()
+    login(client, make_user(csrf_app))
+    with client.session_transaction() as sess:
+        sess["last_seen"] -= csrf_app.config["IDLE_TIMEOUT_SECONDS"] + 1
+    assert client.get("/staff/").status_code == 302
+
+
+def test_cli_creates_users_without_default_passwords(app):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["users", "create", "clerk1", "--role", "editor"],
+                         input="short\nshort\n")
+    assert weak.exit_code != 0
+    ok = runner.invoke(args=["users", "create", "clerk1", "--role", "publisher"],
+                       input=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n")
+    assert ok.exit_code == 0, ok.output
+    listed = runner.invoke(args=["users", "list"])
+    assert "clerk1\tpublisher" in listed.output
+
+
+def test_audit_log_is_append_only(app):
+    with app.app_context():
+        with services().sessions.begin() as session:
+            entry = audit.record(session, "tester", "test_action", zone_set_id="v")
+        for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+            with pytest.raises(sa.exc.DatabaseError), services().sessions.begin() as session:
+                session.execute(sa.text(statement))
+        with services().sessions() as session:
+            kept = [e.id for e in audit.entries(session, actor="tester")]
+        assert entry.id in kept

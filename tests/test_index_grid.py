@@ -1,0 +1,53 @@
+"""The grid fast path must give exactly the answers of the polygon path (zones/grid.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from admissions.dataset import SAMPLE_DIR
+from gis.geojson import read_features
+from zones.index import ZoneIndex
+from zones.loading import read_zone_file
+from zones.model import ZoneSet
+
+
+@pytest.fixture(scope="module")
+def indexes():
+    zones = [z for level in ("primary", "middle")
+             for z in read_zone_file(SAMPLE_DIR / f"zones_{level}.geojson")]
+    (_, district), = read_features(SAMPLE_DIR / "district.geojson")
+    zone_set = ZoneSet("sample", "published", None, zones=zones)
+    with_grid = ZoneIndex(zone_set, district)
+    polygons_only = ZoneIndex(zone_set, district, cell_size_m=1e7)  # no cell is interior
+    assert (polygons_only.levels["primary"].interior < 0).all()
+    assert (with_grid.levels["primary"].interior >= 0).mean() > 0.3
+    return with_grid, polygons_only
+
+
+def summary(result):
+    return result.status, {level: (r.status, [m.zone.zone_id for m in r.matches])
+                           for level, r in result.levels.items()}
+
+
+@settings(max_examples=400, deadline=None)
+@given(lng=st.floats(125.34, 125.83), lat=st.floats(43.75, 43.97))
+def test_grid_and_polygons_agree_on_any_point(indexes, lng, lat):
+    with_grid, polygons_only = indexes
+    assert summary(with_grid.lookup(lat, lng)) == summary(polygons_only.lookup(lat, lng))
+
+
+def test_batch_agrees_with_single_lookups_on_the_sample(indexes):
+    with_grid, _ = indexes
+    rng = np.random.default_rng(11)
+    lng = 125.34 + rng.random(3000) * 0.49
+    lat = 43.75 + rng.random(3000) * 0.22
+    for level in ("primary", "middle"):
+        ids, boundary = with_grid.assign_points(lng, lat, level)
+        for i in range(len(lng)):
+            single = with_grid.lookup(float(lat[i]), float(lng[i]), levels=(level,))
+            result = single.levels[level]
+            expected = result.matches[0].zone.zone_id if result.status == "assigned" else None
+            assert ids[i] == expected
+            assert boundary[i] == (result.status == "boundary")

@@ -1,0 +1,1 @@
+"""JSON API v1: plain functions in `logic`, a thin Flask blueprint in `views`."""

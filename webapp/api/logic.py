@@ -1,0 +1,67 @@
+"""API v1 as plain functions of (snapshot, parameters) returning JSON-ready dicts.
+
+No Flask here, in the pygeoapi manner: the blueprint only passes the request's arguments.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from admissions.answer import Translate, school_summary
+from admissions.service import Snapshot, answer_address, answer_point
+from gis.geojson import feature, feature_collection
+from webapp.api import params as p
+from zones.errors import N_, NotFound
+
+
+def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
+           ) -> dict:
+    target = p.point_or_address(args)
+    levels = p.levels(args)
+    input_crs = p.input_crs(args)
+    if isinstance(target, str):
+        return answer_address(snapshot, target, levels=levels, lang=lang, translate=translate)
+    lat, lng = target
+    return answer_point(snapshot, lat, lng, input_crs=input_crs, levels=levels, lang=lang,
+                        translate=translate)
+
+
+def zones_geojson(snapshot: Snapshot, args: Mapping[str, str]) -> dict:
+    levels = p.levels(args)
+    features = [feature(z.geometry, {"zone_id": z.zone_id, "level": z.level,
+                                     "school_codes": list(z.school_codes),
+                                     "allocation": z.allocation,
+                                     "description": z.description})
+                for z in snapshot.zone_set.zones if z.level in levels]
+    return feature_collection(features, zone_version=snapshot.zone_version,
+                              dataset={"sample": snapshot.sample})
+
+
+def district_geojson(snapshot: Snapshot) -> dict:
+    return feature_collection(
+        [feature(snapshot.district, {"code": snapshot.district_code,
+                                     "name": snapshot.district_name,
+                                     "sample": snapshot.sample})])
+
+
+def _school(snapshot: Snapshot, code: str, translate: Translate) -> dict:
+    school = snapshot.schools[code]
+    levels = ("primary", "middle") if school.level == "nine_year" else (school.level,)
+    summary = school_summary(school, snapshot.schools, levels[0], translate)
+    summary["subdistrict"] = school.subdistrict
+    if school.level == "nine_year":
+        summary["plan_middle"] = school.plan_middle
+    summary["zones"] = [z.zone_id for z in snapshot.zone_set.zones if code in z.school_codes]
+    return summary
+
+
+def schools(snapshot: Snapshot, args: Mapping[str, str], translate: Translate) -> dict:
+    levels = p.levels(args)
+    wanted = [c for c, s in snapshot.schools.items() if any(s.serves(lv) for lv in levels)]
+    return {"schools": [_school(snapshot, c, translate) for c in wanted],
+            "dataset": {"sample": snapshot.sample}}
+
+
+def school(snapshot: Snapshot, code: str, translate: Translate) -> dict:
+    if code not in snapshot.schools:
+        raise NotFound(N_("没有编号为 %(code)s 的学校。"), field="code", code=code[:40])
+    return {"school": _school(snapshot, code, translate), "dataset": {"sample": snapshot.sample}}

@@ -1,0 +1,79 @@
+"""The OpenAPI 3.1 document of API v1 (hand-kept next to the views it describes)."""
+from __future__ import annotations
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description,
+            "schema": schema}
+
+
+def _responses(ok: dict, *error_statuses: int) -> dict:
+    responses = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}}
+    for status in error_statuses:
+        responses[str(status)] = {"description": "Error",
+                                  "content": {"application/json": {"schema": ERROR}}}
+    return responses
+
+
+LEVEL = _param("level", "primary or middle; both when absent",
+               {"type": "string", "enum": ["primary", "middle"]})
+OBJECT = {"type": "object"}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Xuequ 学区查询 API", "version": "1.0.0",
+                 "description": "School zones and admissions of 长春市二道区. Coordinates are "
+                                "WGS84 (EPSG:4326) unless `crs` says otherwise."},
+        "paths": {
+            "/api/v1/lookup": {"get": {
+                "summary": "Where a point or an address is zoned, with the admissions answer",
+                "parameters": [
+                    _param("lat", "WGS84 latitude (or GCJ-02/BD-09 with crs)",
+                           {"type": "number", "minimum": -90, "maximum": 90}),
+                    _param("lng", "WGS84 longitude", {"type": "number", "minimum": -180,
+                                                      "maximum": 180}),
+                    _param("address", "an address or 小区 name instead of lat/lng",
+                           {"type": "string", "maxLength": 200}),
+                    _param("crs", "coordinate system of lat/lng",
+                           {"type": "string", "enum": ["wgs84", "gcj02", "bd09"]}),
+                    LEVEL,
+                    _param("lang", "zh (default) or en", {"type": "string",
+                                                          "enum": ["zh", "en"]})],
+                "responses": _responses({"$ref": "#/components/schemas/Lookup"}, 400, 503)}},
+            "/api/v1/zones.geojson": {"get": {
+                "summary": "The published zones as GeoJSON", "parameters": [LEVEL],
+                "responses": _responses(OBJECT, 400)}},
+            "/api/v1/district.geojson": {"get": {"summary": "The district outline",
+                                                 "responses": _responses(OBJECT)}},
+            "/api/v1/schools": {"get": {"summary": "All schools", "parameters": [LEVEL],
+                                        "responses": _responses(OBJECT, 400)}},
+            "/api/v1/schools/{code}": {"get": {
+                "summary": "One school",
+                "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": _responses(OBJECT, 404)}},
+            "/healthz": {"get": {"summary": "Health and the published version",
+                                 "responses": _responses(OBJECT, 503)}},
+        },
+        "components": {"schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                               "field": {"type": "string"}, "hint": {"type": "string"}}}}},
+            "Lookup": {"type": "object",
+                       "required": ["status", "location", "zone_version", "primary", "middle",
+                                    "admission", "dataset"],
+                       "properties": {
+                           "status": {"type": "string", "enum": [
+                               "assigned", "boundary", "unzoned", "outside_district",
+                               "address_not_found", "address_ambiguous"]},
+                           "location": {"type": ["object", "null"]},
+                           "candidates": {"type": "array"},
+                           "zone_version": OBJECT, "primary": OBJECT, "middle": OBJECT,
+                           "admission": OBJECT, "dataset": OBJECT}},
+        }},
+    }

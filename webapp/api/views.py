@@ -1,0 +1,67 @@
+"""The thin Flask layer of API v1."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.api import logic
+from webapp.api.openapi import openapi_document
+from webapp.i18n import current_lang, translate
+from webapp.services import services, snapshot
+from zones.errors import XuequError
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api/v1/lookup")
+def lookup():
+    return jsonify(logic.lookup(snapshot(), request.args, current_lang(), translate))
+
+
+@bp.get("/api/v1/zones.geojson")
+def zones_geojson():
+    response = jsonify(logic.zones_geojson(snapshot(), request.args))
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/api/v1/district.geojson")
+def district_geojson():
+    response = jsonify(logic.district_geojson(snapshot()))
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/api/v1/schools")
+def schools():
+    return jsonify(logic.schools(snapshot(), request.args, translate))
+
+
+@bp.get("/api/v1/schools/<code>")
+def school(code: str):
+    return jsonify(logic.school(snapshot(), code, translate))
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        with services().sessions() as session:
+            session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        database = "unavailable"
+    try:
+        current = snapshot()
+        version = current.zone_version
+    except XuequError:
+        version = None
+    # Lookups are served from memory, so a database outage degrades but does not stop us.
+    status = "ok" if database == "ok" and version else "degraded" if version else "down"
+    body = {"status": status, "database": database, "published_version": version}
+    return jsonify(body), 503 if version is None else 200

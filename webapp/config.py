@@ -1,0 +1,27 @@
+"""Settings: safe defaults, overridden by environment variables, then instance/config.py."""
+from __future__ import annotations
+
+import os
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def from_environment(instance_path: str) -> dict:
+    return {
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'xuequ.sqlite3')}"),
+        # Schema migrations run at start-up for the embedded SQLite store; a PostgreSQL
+        # deployment runs `flask --app webapp db upgrade` once instead.
+        "AUTO_MIGRATE": _flag("XUEQU_AUTO_MIGRATE", True),
+        "AUTO_LOAD_SAMPLE": _flag("XUEQU_AUTO_LOAD_SAMPLE", True),
+        "REFRESH_SECONDS": float(os.environ.get("XUEQU_REFRESH_SECONDS", "2")),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "LANGUAGES": ("zh", "en"),
+        # Per-process counters; point at redis:// to share limits across workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("XUEQU_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
+    }

@@ -1,0 +1,79 @@
+"""The one place where typed domain errors become HTTP responses."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from webapp.i18n import translate
+from zones.errors import (N_, Conflict, InvalidData, InvalidParameter, NotFound, ServiceUnavailable,
+                          XuequError)
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR = (
+    (InvalidParameter, 400),
+    (InvalidData, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (ServiceUnavailable, 503),
+)
+HTTP_CODES = {400: "invalid_parameter", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+              503: "service_unavailable"}
+
+
+def status_for(error: XuequError) -> int:
+    return next((status for cls, status in STATUS_BY_ERROR if isinstance(error, cls)), 500)
+
+
+def error_body(code: str, message: str, field: str | None = None, hint: str | None = None
+               ) -> dict:
+    body = {"code": code, "message": message}
+    if field:
+        body["field"] = field
+    if hint:
+        body["hint"] = hint
+    return {"error": body}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz" \
+        or request.accept_mimetypes.best == "application/json"
+
+
+def _respond(status: int, body: dict):
+    if _wants_json():
+        return jsonify(body), status
+    return render_template("error.html", error=body["error"], status=status), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(XuequError)
+    def domain_error(error: XuequError):
+        message = translate(error.message)
+        if error.params:
+            message = message % error.params
+        return _respond(status_for(error), error_body(error.code, message, error.field,
+                                                      error.hint))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = HTTP_CODES.get(error.code, "http_error")
+        return _respond(error.code, error_body(code, translate(_http_message(error.code))))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error")
+        return _respond(500, error_body("internal_error", translate(N_(
+            "系统出错了，我们已记录。请稍后再试，或拨打招生咨询电话。"))))
+
+
+def _http_message(status: int) -> str:
+    return {
+        400: N_("请求有误。"), 403: N_("您的账户没有权限进行此操作。"),
+        404: N_("没有找到这个页面或资源。"), 405: N_("不支持这种请求方式。"),
+        413: N_("上传的文件太大了。"), 429: N_("请求太频繁，请稍后再试。"),
+        503: N_("服务暂时不可用，请稍后再试。"),
+    }.get(status, N_("请求无法完成。"))

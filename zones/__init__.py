@@ -1,0 +1,1 @@
+"""Schools, zone sets (versions), zones, lookup and publishing. Framework-free; uses `gis`."""

@@ -1,0 +1,64 @@
+"""Per-process cache of the published data, refreshed when the database says it changed.
+
+The database is the source of truth. Each process asks it, at most every
+`refresh_seconds`, for the published version id and the dataset revision (a cheap query);
+when either changed it rebuilds its snapshot, so a publish reaches every process within
+seconds. If the database is down, the last good snapshot keeps serving.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from zones.errors import N_, ServiceUnavailable
+from zones.storage import get_meta, published_zone_set_id
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def data_state(session: Session) -> tuple[str | None, str | None]:
+    return published_zone_set_id(session), get_meta(session, "dataset_revision")
+
+
+class PublishedCache(Generic[T]):
+    def __init__(self, sessions: sessionmaker, build: Callable[[Session], T],
+                 refresh_seconds: float = 2.0, clock: Callable[[], float] = time.monotonic):
+        self._sessions = sessions
+        self._build = build
+        self._refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._state: tuple | None = None
+        self._checked_at = float("-inf")
+
+    def get(self) -> T:
+        if self._clock() - self._checked_at >= self._refresh_seconds:
+            self._refresh()
+        if self._value is None:
+            raise ServiceUnavailable(N_("学区数据暂时无法读取，请稍后再试或拨打咨询电话。"))
+        return self._value
+
+    def invalidate(self) -> None:
+        self._checked_at = float("-inf")
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if self._clock() - self._checked_at < self._refresh_seconds:
+                return  # another thread refreshed while we waited
+            try:
+                with self._sessions() as session:
+                    state = data_state(session)
+                    if state != self._state or self._value is None:
+                        self._value = self._build(session) if state[0] else None
+                        self._state = state
+            except SQLAlchemyError:
+                log.warning("database unavailable; serving the last loaded data", exc_info=True)
+            self._checked_at = self._clock()
