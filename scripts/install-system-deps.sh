@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# System packages the test suite needs beyond PyPI: Debian's Chromium for the browser tests.
+# System packages the test suite needs beyond PyPI: Debian's Chromium for the browser tests,
+# and CJK fonts so that its screenshots show Chinese rather than empty boxes.
 # Installed by the project, never by hand, so a clean CI machine has them too.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

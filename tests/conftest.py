@@ -72,3 +72,55 @@ def sample_snapshot(app):
     with app.app_context():
         from webapp.services import snapshot
         return snapshot()
+
+
+CHROMIUM = os.environ.get("XUEQU_CHROMIUM", "/usr/bin/chromium")
+# Flags for a headless Chromium on a machine with no network but loopback.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session's app served on a loopback port, for the browser tests."""
+    import threading
+
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(os.path.exists(CHROMIUM),
+         f"Chromium not found at {CHROMIUM} (scripts/install-system-deps.sh installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh phone-sized browser tab on the live server (set_viewport_size for desktop)."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 812},
+                                  locale="zh-CN")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "artifacts")
+
+
+def screenshot(tab, name: str) -> str:
+    """Save a screenshot under tests/artifacts/ (ignored by git) and return its path."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    path = os.path.join(ARTIFACTS, f"{name}.png")
+    tab.screenshot(path=path, full_page=True)
+    return path

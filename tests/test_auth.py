@@ -2,36 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import uuid
-
 import pytest
 import sqlalchemy as sa
 
 from webapp import accounts
 from webapp.services import services
 from zones import audit
+from tests.helpers import GOOD_PASSWORD, csrf_token, login, make_user
 from zones.errors import Conflict, InvalidParameter
-
-GOOD_PASSWORD = "Erdao-2027-secure"
-
-
-def make_user(app, role="editor", password=GOOD_PASSWORD):
-    name = f"u{uuid.uuid4().hex[:10]}"
-    with app.app_context(), services().sessions.begin() as session:
-        accounts.create_user(session, name, password, role)
-    return name
-
-
-def csrf_token(client, path="/staff/login"):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def login(client, username, password=GOOD_PASSWORD):
-    return client.post("/staff/login", data={"username": username, "password": password,
-                                             "csrf_token": csrf_token(client)})
-
 
 @pytest.fixture()
 def csrf_app(app):
