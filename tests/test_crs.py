@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon, shape
 
 from gis import crs
+from tests.conftest import need
 
 # Erdao district bbox (WGS84), slightly larger than the derived boundary.
 LNG_MIN, LNG_MAX, LAT_MIN, LAT_MAX = 125.345, 125.820, 43.755, 43.962
@@ -223,8 +224,8 @@ def test_transform_geometry_keeps_z_and_accepts_arrays():
 
 
 def _reference(path: Path):
-    if not path.exists():
-        pytest.skip(f"reference data not available at {path} (expects ../shared beside the repo)")
+    need(path.exists(), f"reference data not available at {path} (expects ../shared beside "
+         "the repo)")
     return json.loads(path.read_text(encoding="utf-8"))["features"][0]
 
 
