@@ -11,7 +11,7 @@ from flask_babel import Babel
 
 from admissions.dataset import load_dataset
 from admissions.service import build_snapshot
-from webapp import auth, cli, errors
+from webapp import auth, cli, errors, privacy
 from webapp.config import from_environment
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.i18n import select_locale
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.json.ensure_ascii = False
+    privacy.install()
 
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(Path(__file__).with_name("translations")))
