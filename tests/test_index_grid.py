@@ -51,3 +51,29 @@ def test_batch_agrees_with_single_lookups_on_the_sample(indexes):
             expected = result.matches[0].zone.zone_id if result.status == "assigned" else None
             assert ids[i] == expected
             assert boundary[i] == (result.status == "boundary")
+
+
+@settings(max_examples=300, deadline=None)
+@given(lng=st.floats(125.34, 125.83), lat=st.floats(43.75, 43.97))
+def test_sample_points_get_one_status_and_interior_points_their_covering_zone(indexes, lng,
+                                                                             lat):
+    import shapely
+
+    from gis import crs
+    index, _ = indexes
+    result = index.lookup(lat, lng)
+    statuses = {r.status for r in result.levels.values()}
+    point = shapely.Point(*crs.to_metric(lng, lat))
+    inside = index.district.covers(point)
+    assert (result.status == "outside_district") == (not inside)
+    if not inside:
+        return
+    assert statuses <= {"assigned", "boundary", "unzoned"}
+    for level, level_index in index.levels.items():
+        covering = [i for i, g in enumerate(level_index.geoms) if g.covers(point)]
+        assert len(covering) <= 1  # the sample zones do not overlap
+        if covering and level_index.geoms[covering[0]].boundary.distance(point) > 15.01:
+            zone = level_index.zones[covering[0]]
+            level_result = result.levels[level]
+            assert level_result.status == "assigned"
+            assert [m.zone.zone_id for m in level_result.matches] == [zone.zone_id]
