@@ -147,6 +147,15 @@ def test_zones_geojson(client, sample_snapshot):
     assert client.get("/api/v1/zones.geojson?level=x").status_code == 400
 
 
+def test_geojson_revalidates_with_an_etag(client):
+    first = client.get("/api/v1/zones.geojson?level=primary")
+    assert first.headers["ETag"]
+    again = client.get("/api/v1/zones.geojson?level=primary",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
 def test_district_geojson(client):
     body = client.get("/api/v1/district.geojson").get_json()
     (feature,) = body["features"]

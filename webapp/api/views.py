@@ -19,18 +19,24 @@ def lookup():
     return jsonify(logic.lookup(snapshot(), request.args, current_lang(), translate))
 
 
+def _geojson(body: dict):
+    """Published geometry changes only with a new version: let slow phones revalidate it
+    with an ETag instead of downloading it again."""
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 @bp.get("/api/v1/zones.geojson")
 def zones_geojson():
-    response = jsonify(logic.zones_geojson(snapshot(), request.args))
-    response.mimetype = "application/geo+json"
-    return response
+    return _geojson(logic.zones_geojson(snapshot(), request.args))
 
 
 @bp.get("/api/v1/district.geojson")
 def district_geojson():
-    response = jsonify(logic.district_geojson(snapshot()))
-    response.mimetype = "application/geo+json"
-    return response
+    return _geojson(logic.district_geojson(snapshot()))
 
 
 @bp.get("/api/v1/schools")
