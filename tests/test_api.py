@@ -246,3 +246,11 @@ def test_no_js_form_renders_the_full_answer(client, sample_snapshot):
     assert place.address in html
     assert "tel:" in html
     assert "示例数据" in html  # the sample banner
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    import re
+    documented = set(client.get("/api/openapi.json").get_json()["paths"])
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/")}
+    assert routes and routes <= documented, sorted(routes - documented)
