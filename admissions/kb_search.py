@@ -59,6 +59,11 @@ class Query:
         return tuple(seen)
 
     @property
+    def bigrams(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s[i:i + 2] for s in self.segments
+                                   for i in range(max(1, len(s) - 1))))
+
+    @property
     def short(self) -> tuple[str, ...]:
         return tuple(s for s in self.segments if len(s) < 3)
 
@@ -139,8 +144,9 @@ def _score(query: Query, title: str, body: str, rank: float) -> float:
     return (3 * in_title + in_body) / len(units) + whole - 0.01 * rank
 
 
-def _fts_candidates(session: Session, query: Query, kinds: tuple[str, ...]) -> list[tuple]:
-    match = " OR ".join(f'"{t}"' for t in query.trigrams)
+def _fts_candidates(session: Session, query: Query, kinds: tuple[str, ...], operator: str
+                    ) -> list[tuple]:
+    match = f" {operator} ".join(f'"{t}"' for t in query.trigrams)
     placeholders = ", ".join(f":k{i}" for i in range(len(kinds)))
     rows = session.execute(text(
         "SELECT i.kind, i.code, i.title, i.body, bm25(kb_fts, 5.0, 1.0) AS rank "
@@ -151,15 +157,15 @@ def _fts_candidates(session: Session, query: Query, kinds: tuple[str, ...]) -> l
     return [tuple(r) for r in rows]
 
 
-def _substring_candidates(session: Session, query: Query, kinds: tuple[str, ...]
-                          ) -> list[tuple]:
-    units = query.segments if len(query.units) > 30 else query.units
+def _substring_candidates(session: Session, query: Query, kinds: tuple[str, ...],
+                          units: tuple[str, ...] | None = None) -> list[tuple]:
+    units = units or (query.segments if len(query.units) > 30 else query.units)
     conditions = [c for u in units for c in (KbIndexRow.title.icontains(u, autoescape=True),
                                              KbIndexRow.body.icontains(u, autoescape=True))]
     rows = session.execute(select(KbIndexRow.kind, KbIndexRow.code, KbIndexRow.title,
                                   KbIndexRow.body)
                            .where(KbIndexRow.kind.in_(kinds), or_(*conditions))
-                           .limit(CANDIDATES * 4))
+                           .limit(CANDIDATES * 2))
     return [(*r, 0.0) for r in rows]
 
 
@@ -170,9 +176,20 @@ def uses_fts(session: Session) -> bool:
 def search(session: Session, query: str, kinds: tuple[str, ...] = KINDS, limit: int = 10
            ) -> list[Hit]:
     parsed = parse(query)
+    if not parsed.units:  # only punctuation: nothing to look for
+        return []
     kinds = tuple(k for k in kinds if k in KINDS) or KINDS
     if uses_fts(session) and parsed.trigrams:
-        candidates = _fts_candidates(session, parsed, kinds)
+        # Entries holding every trigram first: intersecting posting lists is cheap, and
+        # bm25 then runs on few rows. Only when they are too few, any trigram will do.
+        candidates = _fts_candidates(session, parsed, kinds, "AND")
+        if len(candidates) < limit:
+            found = {(kind, code) for kind, code, *_ in candidates}
+            candidates += [c for c in _fts_candidates(session, parsed, kinds, "OR")
+                           if (c[0], c[1]) not in found]
+        if not candidates:  # no shared trigram: try two-character words ("有异议" → "异议")
+            parsed = Query(parsed.text, parsed.bigrams[:30])
+            candidates = _substring_candidates(session, parsed, kinds)
     else:
         candidates = _substring_candidates(session, parsed, kinds)
     scored = sorted(((_score(parsed, title, body, rank), kind, code, title, body)
