@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
+from admissions import knowledge
 from admissions.content import read_cycle_file, save_cycle
 from gis.gazetteer import read_csv
 from gis.geojson import read_features
@@ -26,6 +27,7 @@ class LoadReport:
     schools: int = 0
     zones: int = 0
     addresses: int = 0
+    knowledge: int = 0  # FAQ entries and policy documents added
 
 
 def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
@@ -34,8 +36,11 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     version = manifest["zone_version"]
     with sessions() as session:
-        if storage.get_meta(session, "loaded_zone_set") == version["id"]:
-            return LoadReport(version["id"], loaded=False)
+        already = storage.get_meta(session, "loaded_zone_set") == version["id"]
+    if already:  # the knowledge base may still be new to this database
+        with sessions.begin() as session:
+            return LoadReport(version["id"], loaded=False,
+                              knowledge=knowledge.load_files(session, directory))
     schools = {s.code: s for s in map(school_from_dict, json.loads(
         (directory / "schools.json").read_text(encoding="utf-8")))}
     zones = [zone for level in ("primary", "middle")
@@ -60,4 +65,5 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
         storage.bump_dataset_revision(session)
         session.flush()
         storage.mark_published(session, zone_set.id)
-    return LoadReport(version["id"], True, len(schools), len(zones), len(places))
+        added = knowledge.load_files(session, directory)
+    return LoadReport(version["id"], True, len(schools), len(zones), len(places), added)

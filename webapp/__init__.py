@@ -59,6 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON API: no cookies are read, so no cross-site forgery to stop
     app.register_blueprint(public_bp)
+    from webapp import hotline_features
+    hotline_features.init_app(app)
     errors.register(app)
     cli.register(app)
     return app

@@ -22,6 +22,41 @@ LEVEL = _param("level", "primary or middle; both when absent",
 OBJECT = {"type": "object"}
 
 
+INQUIRY_FIELDS = {
+    "kind": {"type": "string", "enum": ["consult", "complaint", "report", "suggestion"]},
+    "content": {"type": "string", "maxLength": 2000},
+    "caller_name": {"type": "string", "maxLength": 32},
+    "caller_phone": {"type": "string", "description": "mobile (11 digits) or 0431-xxxxxxxx"},
+    "school_code": {"type": "string"}, "contact_consent": {"type": "boolean"},
+    "website": {"type": "string", "description": "honeypot: leave empty"}}
+HOTLINE_PATHS = {
+    "/api/v1/faq/search": {"get": {
+        "summary": "Ranked FAQ and policy hits (id, kind, title, snippet, highlights, url)",
+        "parameters": [_param("q", "question or keywords", {"type": "string", "maxLength": 100},
+                              required=True),
+                       _param("kind", "faq, policy or both (comma-separated)",
+                              {"type": "string"}),
+                       _param("limit", "1-50, default 10", {"type": "integer"})],
+        "responses": _responses(OBJECT, 400)}},
+    "/api/v1/inquiries": {"post": {
+        "summary": "Submit an inquiry or complaint (rate-limited); returns the tracking number",
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "properties": INQUIRY_FIELDS,
+                                            "required": ["kind", "content", "caller_name",
+                                                         "caller_phone"]}}}},
+        "responses": {**_responses(OBJECT, 400, 429), "201": {
+            "description": "Received", "content": {"application/json": {"schema": OBJECT}}}}}},
+    "/api/v1/inquiries/{tracking}": {"get": {
+        "summary": "Status and public history; the same 404 for an unknown number or wrong "
+                   "digits (rate-limited)",
+        "parameters": [{"name": "tracking", "in": "path", "required": True,
+                        "schema": {"type": "string", "example": "EDJY-2027-000123"}},
+                       _param("phone_last4", "last 4 digits of the caller's phone",
+                              {"type": "string", "pattern": "^[0-9]{4}$"}, required=True)],
+        "responses": _responses(OBJECT, 404, 429)}},
+}
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -56,6 +91,7 @@ def openapi_document() -> dict:
                 "parameters": [{"name": "code", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
                 "responses": _responses(OBJECT, 404)}},
+            **HOTLINE_PATHS,
             "/healthz": {"get": {"summary": "Health and the published version",
                                  "responses": _responses(OBJECT, 503)}},
         },
