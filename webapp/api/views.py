@@ -19,6 +19,11 @@ def lookup():
     return jsonify(logic.lookup(snapshot(), request.args, current_lang(), translate))
 
 
+@bp.get("/api/v1/addresses/suggest")
+def suggest_addresses():
+    return jsonify(logic.suggest(snapshot(), request.args))
+
+
 @bp.get("/api/v1/zones.geojson")
 def zones_geojson():
     response = jsonify(logic.zones_geojson(snapshot(), request.args))
