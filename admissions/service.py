@@ -2,6 +2,7 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -101,13 +102,18 @@ def _candidates(result: GeocodeResult) -> list[dict]:
             for c in result.candidates]
 
 
-def check_address_text(address: str) -> str:
+def check_address_text(address: str, field: str = "address") -> str:
+    """The text stripped, or InvalidParameter: empty, too long, or with control characters
+    (pasted terminal output or binary junk, never part of an address)."""
     text = address.strip()
     if not text:
-        raise InvalidParameter(N_("请输入地址或小区名称。"), field="address")
+        raise InvalidParameter(N_("请输入地址或小区名称。"), field=field)
     if len(text) > MAX_ADDRESS_LENGTH:
-        raise InvalidParameter(N_("地址太长了（最多 %(max)s 个字）。"), field="address",
+        raise InvalidParameter(N_("地址太长了（最多 %(max)s 个字）。"), field=field,
                                max=MAX_ADDRESS_LENGTH)
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise InvalidParameter(N_("地址中含有无法识别的控制字符，请只输入地址或小区名称。"),
+                               field=field)
     return text
 
 

@@ -4,16 +4,14 @@ No Flask here, in the pygeoapi manner: the blueprint only passes the request's a
 """
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
 from admissions.answer import Translate, school_summary
-from admissions.service import Snapshot, answer_address, answer_point
-from gis.address import MAX_LENGTH
+from admissions.service import Snapshot, answer_address, answer_point, check_address_text
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
 from webapp.api import params as p
-from zones.errors import N_, InvalidParameter, NotFound
+from zones.errors import N_, NotFound
 
 
 def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
@@ -72,14 +70,6 @@ def school(snapshot: Snapshot, code: str, translate: Translate) -> dict:
 
 def suggest(snapshot: Snapshot, args: Mapping[str, str]) -> dict:
     """At most 10 places for what has been typed so far ([] before the second character)."""
-    q = args.get("q")
-    if q is None or not q.strip():
-        raise InvalidParameter(N_("请输入要查找的地址或小区名称（参数 q）。"), field="q")
-    if len(q) > MAX_LENGTH:
-        raise InvalidParameter(N_("输入太长了（最多 %(max)s 个字）。"), field="q",
-                               max=MAX_LENGTH)
-    if any(unicodedata.category(c) == "Cc" for c in q):
-        raise InvalidParameter(N_("输入中含有无法识别的控制字符，请只输入地址或小区名称。"),
-                               field="q")
+    q = check_address_text(args.get("q") or "", field="q")
     return {"suggestions": [suggestion(p) for p in snapshot.suggester.suggest(q)],
             "dataset": {"sample": snapshot.sample}}
