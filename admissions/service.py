@@ -2,6 +2,7 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
+import gc
 import unicodedata
 from dataclasses import dataclass
 
@@ -54,6 +55,15 @@ class Snapshot:
 
 
 def build_snapshot(session: Session, providers: tuple[OnlineProvider, ...] = ()) -> Snapshot:
+    snapshot = _build_snapshot(session, providers)
+    # The snapshot lives until the next publish. Its indexes hold ~10^6 objects at 100,000
+    # addresses; frozen, the cyclic GC stops rescanning them, which took tens of ms off
+    # the p99 of an address search. They are acyclic, so reference counting frees them.
+    gc.freeze()
+    return snapshot
+
+
+def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...]) -> Snapshot:
     zone_set = storage.load_zone_set(session, storage.published_zone_set_id(session))
     code, name, district = storage.load_district(session)
     places = [Place.from_record({c.key: getattr(row, c.key) for c in row.__table__.columns})

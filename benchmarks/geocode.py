@@ -92,20 +92,58 @@ def run(label: str, places: list[Place], args) -> None:
     suggester = Suggester(geocoder)
     build_s = time.perf_counter() - t
     memory = rss_mb() - before
+    gc.freeze()  # as build_snapshot does: long-lived, so out of the cyclic GC's way
     clean_places = rng.sample(places, min(args.clean, len(places)))
     clean = evaluate(geocoder, [Query(p.address, "clean", p) for p in clean_places])
     noisy = evaluate(geocoder, NoiseModel(places).dev_set(places, args.noisy))
     latencies = clean["latencies"] + noisy["latencies"]
-    print(f"== {label}: {len(places):,} places, built in {build_s:.1f} s, "
-          f"+{memory:.0f} MB RSS")
+    print(f"== {label}: {len(places):,} places, built in {build_s:.1f} s, geocoder and "
+          f"suggester +{memory:.0f} MB RSS (process total {rss_mb():.0f} MB)")
     for name, r in (("clean", clean), ("noisy", noisy)):
         print(f"  {name:5s} n={r['n']:5d}  top-1 {r['top1']:.2%}  ambiguous "
-              f"{r['ambiguous']:.2%}  wrong-and-confident {r['confident_wrong']:.2%}")
+              f"{r['ambiguous']:.2%}  wrong-and-confident {r['confident_wrong']:.2%}  "
+              f"latency p50 {statistics.median(r['latencies']):.2f} ms "
+              f"p99 {percentile(r['latencies'], 0.99):.2f} ms")
     print("  noisy top-1 by kind: " + ", ".join(
         f"{k} {noisy['by_kind'][k]:.1%}" for k in KINDS if k in noisy["by_kind"]))
-    print(f"  geocode latency p50 {statistics.median(latencies):.2f} ms, "
-          f"p99 {percentile(latencies, 0.99):.2f} ms")
+    print(f"  geocode latency, clean and noisy together: p50 "
+          f"{statistics.median(latencies):.2f} ms, p99 {percentile(latencies, 0.99):.2f} ms")
     print(f"  suggest latency p50 {suggest_latency(suggester, places, rng):.2f} ms")
+    print(f"  bad input, slowest of {len(BAD_INPUT)} (geocode + suggest): "
+          f"{bad_input_worst(geocoder, suggester):.2f} ms")
+    if args.held_out and label == "sample":
+        held_out(places, rng)
+
+
+BAD_INPUT = ["", "   ", "，。！？——", "🏠🏫😀" * 20, "<script>alert('x')</script>",
+             "'; DROP TABLE addresses; --", "1' OR '1'='1", "北京市朝阳区建国路88号",
+             "43.87,125.38", "东" * 200, "东盛" * 100, "dong" * 50, "1" * 200,
+             "\u202e\u200b" * 50, "东盛花苑" + "3号楼2单元" * 30]
+
+
+def bad_input_worst(geocoder: GazetteerGeocoder, suggester: Suggester) -> float:
+    worst = 0.0
+    for text in BAD_INPUT:
+        t = time.perf_counter()
+        try:
+            geocoder.search(text)
+        except ValueError:
+            pass
+        suggester.suggest(text)
+        worst = max(worst, (time.perf_counter() - t) * 1000)
+    return worst
+
+
+def held_out(places: list[Place], rng: random.Random, share: float = 0.03) -> None:
+    """Interpolation: drop some house numbers from the table, then ask for them."""
+    houses = [p for p in places if p.kind == "house"]
+    dropped = set(id(p) for p in rng.sample(houses, int(len(houses) * share)))
+    geocoder = GazetteerGeocoder([p for p in places if id(p) not in dropped])
+    queries = [Query(p.address, "held-out", p) for p in houses if id(p) in dropped]
+    r = evaluate(geocoder, queries)
+    print(f"  interpolation, {r['n']} house numbers held out of the table: within 30 m "
+          f"{r['top1']:.2%}, ambiguous {r['ambiguous']:.2%}, wrong-and-confident "
+          f"{r['confident_wrong']:.2%}")
 
 
 def main() -> None:
@@ -113,6 +151,7 @@ def main() -> None:
     parser.add_argument("--noisy", type=int, default=2000)
     parser.add_argument("--clean", type=int, default=5000)
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--no-held-out", dest="held_out", action="store_false")
     args = parser.parse_args()
     run("sample", read_csv(SAMPLE_DIR / "addresses.csv"), args)
     if not args.skip_synthetic:

@@ -193,3 +193,9 @@ def test_arbitrary_unicode_never_500(client, text):
         assert response.status_code in (200, 400), (path, text)
         if response.status_code == 400:
             assert response.get_json()["error"]["code"] == "invalid_parameter"
+
+
+def test_page_offers_did_you_mean_for_a_near_miss(client):
+    html = client.get("/", query_string={"address": "东盛花苑北门对面超市"}).get_data(as_text=True)
+    assert "您要找的是不是" in html
+    assert "东盛花苑" in html

@@ -76,10 +76,15 @@ def _handler(maps: FakeMaps):
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # the client hung up (the timeout tests do that on purpose)
+
+
 @pytest.fixture()
 def fake_maps():
     maps = FakeMaps()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(maps))
+    server = QuietServer(("127.0.0.1", 0), _handler(maps))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     maps.url = f"http://127.0.0.1:{server.server_port}"
