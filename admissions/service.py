@@ -24,6 +24,7 @@ from zones.index import ZoneIndex
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
 
 SUGGESTION_MIN = 0.45  # weaker "did you mean" candidates are noise
+PASTED_WHITESPACE = "\t\n\r"  # from a spreadsheet cell or a chat message: spacing, not junk
 
 
 @dataclass
@@ -121,7 +122,7 @@ def check_address_text(address: str, field: str = "address") -> str:
     if len(text) > MAX_ADDRESS_LENGTH:
         raise InvalidParameter(N_("地址太长了（最多 %(max)s 个字）。"), field=field,
                                max=MAX_ADDRESS_LENGTH)
-    if any(unicodedata.category(c) == "Cc" for c in text):
+    if any(unicodedata.category(c) == "Cc" and c not in PASTED_WHITESPACE for c in text):
         raise InvalidParameter(N_("地址中含有无法识别的控制字符，请只输入地址或小区名称。"),
                                field=field)
     return text

@@ -15,6 +15,9 @@ from gis.fuzzy_index import FuzzyIndex
 
 EXACT, ALIAS, PINYIN = 1.0, 0.97, 0.95
 TRANSPOSED = 0.92  # the same characters in another order: a slip, not another name
+# A known name (3 characters or more: 荣光 alone says little) followed by more words
+# (北门, 对面, 附近): worth offering, never sure
+CONTAINED = 0.8
 # Pinyin strings are long and repetitive (dong, sheng, yuan), so their raw similarity
 # flatters near misses: it is squared, and scaled so that the same sound scores PINYIN.
 # Parents add or drop 小区 at will: 东盛 / 东盛小区 / 东盛花苑小区 are the same place.
@@ -87,6 +90,11 @@ class NameSpace:
             for variant in {sound, core_sound(sound)}:
                 for name in self._by_pinyin.get(variant, ()):
                     add(name, PINYIN, "pinyin")
+            for end in range(len(key) - 1, 2, -1):  # 东盛花苑北门对面: near 东盛花苑
+                for name in self._by_key.get(key[:end], {}):
+                    add(name, CONTAINED, "fuzzy")
+                if key[:end] in self._by_key:
+                    break
             letters = sorted(key)
             for position, score in self._fuzzy.search(key, limit * 2):
                 if sorted(self._fuzzy.names[position]) == letters:

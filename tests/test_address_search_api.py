@@ -196,6 +196,14 @@ def test_arbitrary_unicode_never_500(client, text):
 
 
 def test_page_offers_did_you_mean_for_a_near_miss(client):
-    html = client.get("/", query_string={"address": "东盛花苑北门对面超市"}).get_data(as_text=True)
+    html = client.get("/", query_string={"address": "东盛北门超市"}).get_data(as_text=True)
     assert "您要找的是不是" in html
     assert "东盛花苑" in html
+
+
+def test_tabs_and_newlines_pasted_with_an_address_are_spacing(client, sample_snapshot):
+    house = next(p for p in sample_snapshot.gazetteer.places if p.kind == "house")
+    pasted = f"长春市二道区\t{house.street}\r\n{house.number}号\n"
+    body = client.get("/api/v1/lookup", query_string={"address": pasted}).get_json()
+    assert body["location"]["matched_address"] == house.address
+    assert client.get(SUGGEST, query_string={"q": f"{house.street}\t"}).status_code == 200

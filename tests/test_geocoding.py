@@ -250,3 +250,9 @@ def test_address_like_noise_never_raises(geocoder, suggester, text):
     except (AddressTooLongError, OtherDistrictError):
         pass
     suggester.suggest(text)
+
+
+def test_a_known_name_with_more_words_is_offered_not_asserted(geocoder):
+    result = geocoder.search("东盛花苑北门对面的超市")
+    assert result.status == "ambiguous"
+    assert result.place.address == "东盛花苑"

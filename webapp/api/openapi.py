@@ -86,8 +86,17 @@ def openapi_document() -> dict:
                            "status": {"type": "string", "enum": [
                                "assigned", "boundary", "unzoned", "outside_district",
                                "address_not_found", "address_ambiguous"]},
-                           "location": {"type": ["object", "null"]},
-                           "candidates": {"type": "array"},
+                           "location": {"type": ["object", "null"], "description":
+                                        "WGS84; source point|gazetteer|<provider>; for an "
+                                        "address also matched_address, confidence (0-1) "
+                                        "and method"},
+                           "candidates": {"type": "array", "description":
+                                          "address_ambiguous: ranked places, with confidence"},
+                           "suggestions": {"type": "array", "description":
+                                           "address_not_found: weaker 'did you mean' places"},
+                           "other_district": {"type": "string", "description":
+                                              "outside_district from an address: the place "
+                                              "it names (北京市, 朝阳区...)"},
                            "zone_version": OBJECT, "primary": OBJECT, "middle": OBJECT,
                            "admission": OBJECT, "dataset": OBJECT}},
         }},
