@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
@@ -12,6 +13,8 @@ from flask_babel import Babel
 from admissions.dataset import load_dataset
 from admissions.service import build_snapshot
 from webapp import auth, cli, errors, privacy
+from gis.providers import providers_from_settings
+
 from webapp.config import from_environment
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.i18n import select_locale
@@ -41,7 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     sessions = db.make_sessionmaker(engine)
     app.extensions["xuequ"] = Services(
         engine=engine, sessions=sessions,
-        published=PublishedCache(sessions, build_snapshot, app.config["REFRESH_SECONDS"]))
+        published=PublishedCache(
+            sessions, partial(build_snapshot, providers=tuple(
+                providers_from_settings(app.config["GEOCODER_SETTINGS"]))),
+            app.config["REFRESH_SECONDS"]))
     if app.config["AUTO_MIGRATE"]:
         db.upgrade(engine)
     if app.config["AUTO_LOAD_SAMPLE"]:

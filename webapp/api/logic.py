@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from admissions.answer import Translate, school_summary
-from admissions.service import Snapshot, answer_address, answer_point
+from admissions.service import Snapshot, answer_address, answer_point, check_address_text
 from gis.geojson import feature, feature_collection
+from gis.suggest import suggestion
 from webapp.api import params as p
 from zones.errors import N_, NotFound
 
@@ -65,3 +66,10 @@ def school(snapshot: Snapshot, code: str, translate: Translate) -> dict:
     if code not in snapshot.schools:
         raise NotFound(N_("没有编号为 %(code)s 的学校。"), field="code", code=code[:40])
     return {"school": _school(snapshot, code, translate), "dataset": {"sample": snapshot.sample}}
+
+
+def suggest(snapshot: Snapshot, args: Mapping[str, str]) -> dict:
+    """At most 10 places for what has been typed so far ([] before the second character)."""
+    q = check_address_text(args.get("q") or "", field="q")
+    return {"suggestions": [suggestion(p) for p in snapshot.suggester.suggest(q)],
+            "dataset": {"sample": snapshot.sample}}

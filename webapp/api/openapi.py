@@ -20,6 +20,10 @@ def _responses(ok: dict, *error_statuses: int) -> dict:
 LEVEL = _param("level", "primary or middle; both when absent",
                {"type": "string", "enum": ["primary", "middle"]})
 OBJECT = {"type": "object"}
+SUGGESTION = {"type": "object", "properties": {
+    "address": {"type": "string"}, "xiaoqu": {"type": ["string", "null"]},
+    "community": {"type": "string"}, "subdistrict": {"type": "string"},
+    "lat": {"type": "number"}, "lng": {"type": "number"}}}
 
 
 INQUIRY_FIELDS = {
@@ -79,6 +83,13 @@ def openapi_document() -> dict:
                     _param("lang", "zh (default) or en", {"type": "string",
                                                           "enum": ["zh", "en"]})],
                 "responses": _responses({"$ref": "#/components/schemas/Lookup"}, 400, 503)}},
+            "/api/v1/addresses/suggest": {"get": {
+                "summary": "Up to 10 ranked address suggestions while typing (from the "
+                           "second character; typos, aliases and pinyin tolerated)",
+                "parameters": [_param("q", "what has been typed so far",
+                                      {"type": "string", "minLength": 1, "maxLength": 200},
+                                      required=True)],
+                "responses": _responses({"$ref": "#/components/schemas/Suggestions"}, 400)}},
             "/api/v1/zones.geojson": {"get": {
                 "summary": "The published zones as GeoJSON", "parameters": [LEVEL],
                 "responses": _responses(OBJECT, 400)}},
@@ -100,6 +111,10 @@ def openapi_document() -> dict:
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"},
                                "field": {"type": "string"}, "hint": {"type": "string"}}}}},
+            "Suggestions": {"type": "object", "required": ["suggestions", "dataset"],
+                            "properties": {"suggestions": {"type": "array", "maxItems": 10,
+                                                           "items": SUGGESTION},
+                                           "dataset": OBJECT}},
             "Lookup": {"type": "object",
                        "required": ["status", "location", "zone_version", "primary", "middle",
                                     "admission", "dataset"],
@@ -107,8 +122,17 @@ def openapi_document() -> dict:
                            "status": {"type": "string", "enum": [
                                "assigned", "boundary", "unzoned", "outside_district",
                                "address_not_found", "address_ambiguous"]},
-                           "location": {"type": ["object", "null"]},
-                           "candidates": {"type": "array"},
+                           "location": {"type": ["object", "null"], "description":
+                                        "WGS84; source point|gazetteer|<provider>; for an "
+                                        "address also matched_address, confidence (0-1) "
+                                        "and method"},
+                           "candidates": {"type": "array", "description":
+                                          "address_ambiguous: ranked places, with confidence"},
+                           "suggestions": {"type": "array", "description":
+                                           "address_not_found: weaker 'did you mean' places"},
+                           "other_district": {"type": "string", "description":
+                                              "outside_district from an address: the place "
+                                              "it names (北京市, 朝阳区...)"},
                            "zone_version": OBJECT, "primary": OBJECT, "middle": OBJECT,
                            "admission": OBJECT, "dataset": OBJECT}},
         }},

@@ -29,6 +29,11 @@ def _geojson(body: dict):
     return response.make_conditional(request)
 
 
+@bp.get("/api/v1/addresses/suggest")
+def suggest_addresses():
+    return jsonify(logic.suggest(snapshot(), request.args))
+
+
 @bp.get("/api/v1/zones.geojson")
 def zones_geojson():
     return _geojson(logic.zones_geojson(snapshot(), request.args))

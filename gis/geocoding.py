@@ -1,0 +1,312 @@
+"""The gazetteer geocoder: what people type -> a point of the district, with a confidence.
+
+Stages, first sure answer wins (`method` in the result says which one answered):
+ 1. exact       the text is an address of the table as written;
+ 2. normalized  the same once spelling is normalised (full-width, numerals, prefixes,
+                号楼/栋/幢, unit and room dropped);
+ 3. compound    a 小区 alias or nickname plus a building (东盛小区3号楼 -> 东盛花苑3栋);
+ 4. interpolated  a street and a number the table lacks, placed between the neighbours on
+                the same side of the street;
+ 5. fuzzy       typos, through rapidfuzz on a pre-filtered candidate list;
+ 6. pinyin      pinyin queries (dongsheng dajie 120 hao) and homophones (东胜 for 东盛).
+
+When the best two candidates score too close, the answer is `ambiguous` with the ranked
+candidates: never a silent guess. Implements geopy's `Geocoder.geocode` interface.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from gis import fuzzy_index, pinyin
+from gis.address import (
+    MAX_LENGTH,
+    AddressTooLongError,
+    OtherDistrictError,
+    ParsedAddress,
+    normalize,
+    parse,
+)
+from gis.fuzzy_index import FuzzyIndex
+from gis.gazetteer import Place
+from gis.names import NameHit, NameSpace
+from gis.names import safe_normalize as _key
+from gis.street_numbers import StreetNumbers
+
+__all__ = ["AddressTooLongError", "Candidate", "GazetteerGeocoder", "GeocodeResult",
+           "OtherDistrictError"]
+
+FOUND_MIN = 0.82       # below this the best candidate is only a suggestion
+MARGIN = 0.05          # the best must beat the runner-up by this much to be sure
+CANDIDATE_MIN = 0.6    # weaker candidates are not worth showing
+MAX_CANDIDATES = 5
+NORMALIZED_SCORE = 0.98
+MISSING_BUILDING_FACTOR = 0.75  # 小区 known, building not: its entrance, as a candidate
+
+_BUILDING_NUMBER = re.compile(r"(\d+)")
+_NUMBERS = re.compile(r"\d+")
+_BARE_CITY = "长春"
+_PINYIN_SUFFIX = "haolou|hao|dong|zhuang|zuo"
+_PINYIN_ADDRESS = re.compile(
+    rf"^(?P<name>[a-z]+?)(?:(?P<number>\d{{1,5}})(?:{_PINYIN_SUFFIX})?)?(?P<rest>\d.*)?$")
+_PINYIN_DETAIL = re.compile(r"(?:danyuan|men|shi|hu|ceng|lou)")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    place: Place
+    score: float
+    method: str
+
+    def to_dict(self) -> dict:
+        return {"address": self.place.address, "lat": self.place.lat, "lng": self.place.lng,
+                "score": round(self.score, 3), "method": self.method}
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    status: str  # found | ambiguous | not_found
+    candidates: tuple[Candidate, ...] = ()
+    source: str = "gazetteer"  # or the online provider's name
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def place(self) -> Place | None:
+        return self.best.place if self.best else None
+
+    @property
+    def confidence(self) -> float:
+        return round(self.best.score, 3) if self.best else 0.0
+
+    @property
+    def method(self) -> str:
+        return self.best.method if self.best else ""
+
+
+NOT_FOUND = GeocodeResult("not_found")
+
+
+def decide(candidates: Iterable[Candidate]) -> GeocodeResult:
+    """Rank, drop duplicates of a place, and call it found, ambiguous or not found."""
+    best: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.place.address not in best or best[c.place.address].score < c.score:
+            best[c.place.address] = c
+    ranked = sorted(best.values(), key=lambda c: (-c.score, _rank_kind(c.place), c.place.address))
+    if not ranked:
+        return NOT_FOUND
+    top = ranked[0].score
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if top >= FOUND_MIN and top - runner_up >= MARGIN:
+        return GeocodeResult("found", tuple(ranked[:MAX_CANDIDATES]))
+    shown = tuple(c for c in ranked[:MAX_CANDIDATES] if c.score >= CANDIDATE_MIN)
+    if shown:
+        return GeocodeResult("ambiguous", shown)
+    return GeocodeResult("not_found", tuple(ranked[:MAX_CANDIDATES]))
+
+
+def _rank_kind(place: Place) -> int:
+    return {"xiaoqu": 0, "landmark": 1, "building": 2, "house": 3}.get(place.kind, 4)
+
+
+def _building_label(token: str | None) -> str | None:
+    if not token:
+        return None
+    m = _BUILDING_NUMBER.search(token)
+    return str(int(m.group(1))) if m else token
+
+
+class GazetteerGeocoder(Geocoder):
+    """Offline geocoder over the gazetteer's places (see the module docstring)."""
+
+    source = "gazetteer"
+
+    def __init__(self, places: Iterable[Place]):
+        super().__init__()
+        self.places = list(places)
+        self._exact: dict[str, Place] = {}
+        self._by_key: dict[str, list[Place]] = {}
+        self._buildings: dict[tuple[str, str], Place] = {}
+        xiaoqu: dict[str, set[str]] = {}
+        landmarks: dict[str, set[str]] = {}
+        self._named: dict[str, Place] = {}
+        for place in self.places:
+            self._exact.setdefault(place.address, place)
+            for name in (place.address, *place.aliases):
+                self._add_key(_key(name), place)
+            if place.kind == "building" and place.xiaoqu:
+                label = _building_label(place.building) or ""
+                self._buildings.setdefault((place.xiaoqu, label), place)
+                self._add_key(f"{_key(place.xiaoqu)}{label}栋", place)
+                xiaoqu.setdefault(place.xiaoqu, set())
+            elif place.kind == "xiaoqu":
+                xiaoqu.setdefault(place.address, set()).update(place.aliases)
+                self._named[place.address] = place
+            elif place.kind not in ("house", "building"):
+                landmarks.setdefault(place.address, set()).update(place.aliases)
+                self._named[place.address] = place
+        self.numbers = StreetNumbers(self.places)
+        self.streets = NameSpace((s, ()) for s in sorted(self.numbers.streets()))
+        self.xiaoqu = NameSpace(sorted(xiaoqu.items()))
+        self.landmarks = NameSpace(sorted(landmarks.items()))
+        self._all_keys = list(self._by_key)
+        self._all = FuzzyIndex(self._all_keys)
+
+    def _add_key(self, key: str, place: Place) -> None:
+        if key:
+            found = self._by_key.setdefault(key, [])
+            if place not in found:
+                found.append(place)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    # ---- geopy interface ------------------------------------------------------------------
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout=None):
+        """geopy-style: a Location (or a list), None when nothing matches.
+
+        `Location.raw` carries status, confidence, method, candidates and the place record.
+        Raises AddressTooLongError or OtherDistrictError (both ValueError) for text that is
+        not an address of this district.
+        """
+        result = self.search(query)
+        if result.status == "not_found":
+            return None
+        locations = [self._location(c, result) for c in result.candidates]
+        return locations[0] if exactly_one else locations
+
+    @staticmethod
+    def _location(candidate: Candidate, result: GeocodeResult) -> Location:
+        place = candidate.place
+        raw = {"status": result.status, "confidence": round(candidate.score, 3),
+               "method": candidate.method, "place": place.to_record(),
+               "candidates": [c.to_dict() for c in result.candidates]}
+        return Location(place.address, (place.lat, place.lng), raw)
+
+    # ---- search ---------------------------------------------------------------------------
+
+    def search(self, query: str) -> GeocodeResult:
+        """Raises AddressTooLongError or OtherDistrictError; otherwise never raises."""
+        text = query.strip()
+        if len(text) > MAX_LENGTH:
+            raise AddressTooLongError(f"address longer than {MAX_LENGTH} characters")
+        if not text:
+            return NOT_FOUND
+        place = self._exact.get(text)
+        if place is not None:
+            return GeocodeResult("found", (Candidate(place, 1.0, "exact"),))
+        key = normalize(text)
+        if not key:
+            return NOT_FOUND
+        parsed = parse(text)  # raises OtherDistrictError for 北京市朝阳区...
+        for k in dict.fromkeys((key, parsed.location_key())):
+            found = self._by_key.get(k)
+            if found:
+                return decide(Candidate(p, NORMALIZED_SCORE, "normalized") for p in found)
+        result = decide(self._structured(parsed, fuzzy=False))
+        if result.status == "found":
+            return result
+        candidates = list(result.candidates)
+        candidates += self._structured(parsed, fuzzy=True)
+        candidates += self._whole_name(parsed.location_key() or key)
+        if pinyin.has_latin(key):
+            candidates += self._pinyin(key)
+        result = decide(candidates)
+        if result.status != "found" and key.startswith(_BARE_CITY) and len(key) > 4:
+            # 长春 without 市 is not stripped by normalize (长春路 is a street), but
+            # "长春居华大路115号" means the city
+            result = decide([*result.candidates, *self.search(key[2:]).candidates])
+        return result
+
+    def _structured(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:
+        out: list[Candidate] = []
+        label = _building_label(parsed.building_token)
+        if parsed.xiaoqu:
+            out += self._in_xiaoqu(parsed.xiaoqu, label, fuzzy=fuzzy)
+            if label is None and not parsed.street:
+                out += [self._named_candidate(h) for h in
+                        self.landmarks.resolve(parsed.xiaoqu, fuzzy=fuzzy)]
+        if parsed.street and parsed.number is not None:
+            out += self._on_street(parsed.street, parsed.number, fuzzy=fuzzy)
+            if parsed.xiaoqu and label is None and parsed.street not in self.streets:
+                # a typo can make a street look like 小区 + street (东城|环路 for 东环城路)
+                out += self._on_street(parsed.xiaoqu + parsed.street, parsed.number,
+                                       fuzzy=fuzzy)
+        return out
+
+    def _in_xiaoqu(self, name: str, label: str | None, *, fuzzy: bool) -> list[Candidate]:
+        out = []
+        for hit in self.xiaoqu.resolve(name, fuzzy=fuzzy):
+            method = _method(hit, "compound")
+            building = self._buildings.get((hit.name, label)) if label else None
+            if building is not None:
+                out.append(Candidate(building, hit.score, method))
+            elif hit.name in self._named:
+                factor = 1.0 if label is None else MISSING_BUILDING_FACTOR
+                out.append(Candidate(self._named[hit.name], hit.score * factor, method))
+        return out
+
+    def _on_street(self, street: str, number: int, *, fuzzy: bool) -> list[Candidate]:
+        out = []
+        for hit in self.streets.resolve(street, fuzzy=fuzzy, limit=4):
+            match = self.numbers.locate(hit.name, number)
+            if match is None:
+                continue
+            method = _method(hit, "normalized") if match.exact else "interpolated"
+            out.append(Candidate(match.place, hit.score * match.factor, method))
+        return out
+
+    def _named_candidate(self, hit: NameHit) -> Candidate:
+        return Candidate(self._named[hit.name], hit.score, _method(hit, "compound"))
+
+    def _whole_name(self, key: str) -> list[Candidate]:
+        """Fuzzy on the whole text, for what parsing could not split. The numbers must be
+        the same: 临河街1662号 is not 临河街66号, however similar the strings."""
+        out = []
+        numbers = _NUMBERS.findall(key)
+        positions = [i for i in self._all.prefilter(key, 80)
+                     if _NUMBERS.findall(self._all_keys[i]) == numbers]
+        for position, score in fuzzy_index.score(key, positions, self._all_keys, limit=8):
+            for place in self._by_key[self._all_keys[position]]:
+                out.append(Candidate(place, score / 100.0 * 0.97, "fuzzy"))
+        return out
+
+    def _pinyin(self, key: str) -> list[Candidate]:
+        """"dongshengdajie120hao", "dongshenghuayuan3haolou2danyuan": the name in pinyin,
+        then the house or building number."""
+        sound = pinyin.char_key(key)
+        m = _PINYIN_ADDRESS.match(sound)
+        if m is None:
+            return []
+        name, number = m.group("name"), m.group("number")
+        name = _PINYIN_DETAIL.sub("", name) if number is None else name
+        out: list[Candidate] = []
+        if number is not None:
+            for hit in self.streets.resolve(name, limit=3):
+                match = self.numbers.locate(hit.name, int(number))
+                if match is not None:
+                    out.append(Candidate(match.place, hit.score * match.factor, "pinyin"))
+        for hit in self.xiaoqu.resolve(name, limit=4):
+            building = self._buildings.get((hit.name, str(int(number)))) if number else None
+            if building is not None:
+                out.append(Candidate(building, hit.score, "pinyin"))
+            elif number is None and hit.name in self._named:
+                out.append(Candidate(self._named[hit.name], hit.score, "pinyin"))
+        if number is None:
+            out += [Candidate(self._named[h.name], h.score, "pinyin")
+                    for h in self.landmarks.resolve(name, limit=3)]
+        return out
+
+
+def _method(hit: NameHit, default: str) -> str:
+    return default if hit.method in ("exact", "alias") else hit.method
+
+

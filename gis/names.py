@@ -1,0 +1,116 @@
+"""A set of names (streets, 小区, landmarks) with their aliases, resolved from what people type.
+
+`resolve` returns the canonical names a text may mean, each with a score in 0..1 and how it
+was found: exact (1.0), alias (0.97), then, when fuzzy is allowed, pinyin (same sound, 0.95),
+fuzzy (character similarity) and fuzzy pinyin (sound similarity).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gis import pinyin
+from gis.address import normalize
+from gis.fuzzy_index import FuzzyIndex
+
+EXACT, ALIAS, PINYIN = 1.0, 0.97, 0.95
+TRANSPOSED = 0.92  # the same characters in another order: a slip, not another name
+# A known name (3 characters or more: 荣光 alone says little) followed by more words
+# (北门, 对面, 附近): worth offering, never sure
+CONTAINED = 0.8
+# Pinyin strings are long and repetitive (dong, sheng, yuan), so their raw similarity
+# flatters near misses: it is squared, and scaled so that the same sound scores PINYIN.
+# Parents add or drop 小区 at will: 东盛 / 东盛小区 / 东盛花苑小区 are the same place.
+OPTIONAL_SUFFIX = "小区"
+
+
+@dataclass(frozen=True, slots=True)
+class NameHit:
+    name: str
+    score: float
+    method: str  # exact | alias | pinyin | fuzzy
+
+
+def core(key: str) -> str:
+    stripped = key.removesuffix(OPTIONAL_SUFFIX)
+    return stripped if len(stripped) >= 2 else key
+
+
+def safe_normalize(text: str) -> str:
+    try:
+        return normalize(text)
+    except ValueError:
+        return ""
+
+
+class NameSpace:
+    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]):
+        self._by_key: dict[str, dict[str, float]] = {}
+        self._by_pinyin: dict[str, set[str]] = {}
+        keys: list[str] = []
+        owners: list[str] = []
+        for name, aliases in entries:
+            canonical = safe_normalize(name)
+            for text in (name, *aliases):
+                key = safe_normalize(text)
+                if not key:
+                    continue
+                for variant in {key, core(key)}:
+                    score = EXACT if variant == canonical else ALIAS
+                    known = self._by_key.setdefault(variant, {})
+                    known[name] = max(known.get(name, 0.0), score)
+                    keys.append(variant)
+                    owners.append(name)
+                    for sound in pinyin.name_keys(variant):
+                        self._by_pinyin.setdefault(sound, set()).add(name)
+        self.names = sorted(set(owners))
+        self._owners = owners
+        self._fuzzy = FuzzyIndex(keys)
+        self._sounds = sorted(self._by_pinyin)
+        self._pinyin_fuzzy = FuzzyIndex(self._sounds)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def resolve(self, text: str, *, fuzzy: bool = True, limit: int = 8) -> list[NameHit]:
+        key = safe_normalize(text)
+        if not key:
+            return []
+        hits: dict[str, NameHit] = {}
+
+        def add(name: str, score: float, method: str) -> None:
+            if name not in hits or hits[name].score < score:
+                hits[name] = NameHit(name, score, method)
+
+        for variant in (key, core(key)):
+            for name, score in self._by_key.get(variant, {}).items():
+                add(name, score, "exact" if score == EXACT else "alias")
+        if fuzzy:
+            sound = key if pinyin.has_latin(key) and not _has_han(key) else pinyin.char_key(key)
+            for variant in {sound, core_sound(sound)}:
+                for name in self._by_pinyin.get(variant, ()):
+                    add(name, PINYIN, "pinyin")
+            for end in range(len(key) - 1, 2, -1):  # 东盛花苑北门对面: near 东盛花苑
+                for name in self._by_key.get(key[:end], {}):
+                    add(name, CONTAINED, "fuzzy")
+                if key[:end] in self._by_key:
+                    break
+            letters = sorted(key)
+            for position, score in self._fuzzy.search(key, limit * 2):
+                if sorted(self._fuzzy.names[position]) == letters:
+                    score = max(score, TRANSPOSED * 100)  # 凤街石 for 凤石街
+                add(self._owners[position], score / 100.0, "fuzzy")
+            for position, score in self._pinyin_fuzzy.search(sound, limit):
+                for name in self._by_pinyin[self._sounds[position]]:
+                    add(name, (score / 100.0) ** 2 * PINYIN, "pinyin")
+        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.name))
+        return ranked[:limit]
+
+
+def core_sound(sound: str) -> str:
+    stripped = sound.removesuffix("xiaoqu")
+    return stripped if len(stripped) >= 4 else sound
+
+
+def _has_han(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)

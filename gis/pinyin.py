@@ -1,0 +1,38 @@
+"""Toneless pinyin keys, for pinyin queries ("dongsheng dajie") and homophones (东胜 for 东盛).
+
+pypinyin costs ~150 µs a call, too slow per query, so queries are converted one character
+at a time through a cache. Names get that key too, plus the phrase-aware one (长青 is
+changqing, although 长 alone reads zhang), so typed pinyin matches either reading.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[a-z]")
+
+
+@lru_cache(maxsize=65536)
+def _char(c: str) -> str:
+    return lazy_pinyin(c)[0] if _HAN.match(c) else c
+
+
+def char_key(text: str) -> str:
+    """Pinyin of each character on its own; other characters are kept."""
+    return "".join(_char(c) for c in text)
+
+
+def phrase_key(text: str) -> str:
+    """Pinyin with pypinyin's phrase readings (slow: for names, at build time)."""
+    return "".join(lazy_pinyin(text))
+
+
+def name_keys(text: str) -> set[str]:
+    return {char_key(text), phrase_key(text)}
+
+
+def has_latin(text: str) -> bool:
+    return _LATIN.search(text) is not None
