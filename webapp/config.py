@@ -24,4 +24,9 @@ def from_environment(instance_path: str) -> dict:
         # Per-process counters; point at redis:// to share limits across workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("XUEQU_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
+        # The public map's base tiles: none (offline, the default), tianditu, osm or amap.
+        "TILES": os.environ.get("XUEQU_TILES", "none").strip().lower(),
+        "TIANDITU_KEY": os.environ.get("XUEQU_TIANDITU_KEY", ""),
+        # Pin "today" (YYYY-MM-DD) for demos of a later admission stage; empty = real date.
+        "TODAY": os.environ.get("XUEQU_TODAY", ""),
     }
