@@ -82,8 +82,10 @@ def _zoned_category(h: Household) -> tuple[str, list[str]]:
     if h.hukou_with == "grandparents" and h.home_owner == "grandparents":
         if h.parents_other_home:
             return "arranged", [N_("父母在长春市区另有住房，不符合“三代同堂”条件。")]
-        return "three_generations", [N_("孩子和父母的户籍在祖辈名下的这套房子，父母在长春市区没有其他住房。")]
-    return "arranged", [N_("户籍在这个地址，但户口簿和房屋权属不是同一家人（例如挂靠、集体户或租住）。")]
+        return "three_generations", [
+            N_("孩子和父母的户籍在祖辈名下的这套房子，父母在长春市区没有其他住房。")]
+    return "arranged", [
+        N_("户籍在这个地址，但户口簿和房屋权属不是同一家人（例如挂靠、集体户或租住）。")]
 
 
 def assess(h: Household, *, born_by: dt.date, warning_cutoff: dt.date | None) -> Assessment:

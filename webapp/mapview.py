@@ -124,6 +124,8 @@ def build_map(snapshot: Snapshot, tiles: Tiles, labels: dict[str, str],
             marker.add_to(group)
         group.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    west, south, east, north = outline.bounds
+    fmap.fit_bounds([[south, west], [north, east]])
     figure = fmap.get_root()
     figure.render()
     links = list(figure.header._children.values())
