@@ -249,3 +249,9 @@ def test_tile_configuration(caplog):
     assert all("tk=abc" in layer.url for layer in tianditu.layers)
     assert tiles_from_config("osm").display_crs == crs.WGS84
     assert tiles_from_config("bogus").name == "none"
+
+
+def test_the_api_language_parameter_is_not_remembered(app):
+    client = app.test_client()
+    client.get("/api/v1/lookup?lat=91&lng=125&lang=en")
+    assert '<html lang="zh-CN"' in text(client.get("/"))

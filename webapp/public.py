@@ -29,7 +29,10 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 @bp.before_app_request
 def remember_language():
-    """?lang=en switches the language for the rest of the visit (kept in the session)."""
+    """?lang=en on a page switches the language for the rest of the visit (kept in the
+    session). The JSON API stays stateless: its `lang` applies to that one request."""
+    if request.blueprint == "api":
+        return
     chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"] and session.get("lang") != chosen:
         session["lang"] = chosen
@@ -108,6 +111,8 @@ def client_strings() -> dict[str, str]:
         "clear": _("清除记录"),
         "suggestions": _("地址建议"),
         "pin": _("您的位置（可拖动）"),
+        "zoom_in": _("放大"),
+        "zoom_out": _("缩小"),
     }
 
 

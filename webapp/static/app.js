@@ -88,6 +88,13 @@
     });
   }
 
+  function label(selector, text) {
+    var node = frame.querySelector(selector);
+    if (node) { node.title = text; node.setAttribute("aria-label", text); }
+  }
+  label(".leaflet-control-zoom-in", strings.zoom_in);
+  label(".leaflet-control-zoom-out", strings.zoom_out);
+
   if (map) {
     map.on("click", function (e) { lookupPoint(e.latlng.lat, e.latlng.lng); });
   }
