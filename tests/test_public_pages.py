@@ -255,3 +255,16 @@ def test_the_api_language_parameter_is_not_remembered(app):
     client = app.test_client()
     client.get("/api/v1/lookup?lat=91&lng=125&lang=en")
     assert '<html lang="zh-CN"' in text(client.get("/"))
+
+
+def test_todays_stage_is_highlighted_with_a_countdown(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "TODAY", "2027-05-08")
+    html = text(client.get("/answer?lat=43.879&lng=125.39"))
+    current = re.findall(r'<li class="stage stage-current[^"]*" aria-current="step">', html)
+    assert len(current) == 1
+    assert "网上信息登记」正在进行，还有 1 天截止" in html
+    monkeypatch.setitem(app.config, "TODAY", "2027-05-09")
+    assert "网上信息登记」今天截止" in text(client.get("/answer?lat=43.879&lng=125.39"))
+    monkeypatch.setitem(app.config, "TODAY", "2027-01-01")
+    html = text(client.get("/answer?lat=43.879&lng=125.39"))
+    assert "aria-current" not in html and "距「网上信息登记」开始还有 125 天" in html
