@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import assigned_address
+
 pytestmark = pytest.mark.browser
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
@@ -14,9 +16,7 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 @pytest.fixture(scope="module")
 def home(sample_snapshot) -> str:
-    from admissions.service import answer_address
-    return next(p.address for p in sample_snapshot.gazetteer.places[::37] if p.number and
-                answer_address(sample_snapshot, p.address)["status"] == "assigned")
+    return assigned_address(sample_snapshot)
 
 
 def axe_violations(page, serious_only: bool = True) -> list[str]:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.conftest import screenshot
+from tests.helpers import assigned_address
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +17,7 @@ SUGGEST = "**/api/v1/addresses/suggest*"
 
 @pytest.fixture(scope="module")
 def home(sample_snapshot) -> str:
-    """A gazetteer address that is plainly inside one zone at each level."""
-    from admissions.service import answer_address
-    for place in sample_snapshot.gazetteer.places[::37]:
-        if place.number and answer_address(sample_snapshot, place.address)["status"] == "assigned":
-            return place.address
-    raise AssertionError("the sample gazetteer has no assigned street address")
+    return assigned_address(sample_snapshot)
 
 
 def api_zones(page, lat: float, lng: float, crs: str = "wgs84") -> list[str]:

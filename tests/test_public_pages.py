@@ -15,7 +15,7 @@ from admissions.answer import compose
 from admissions.service import answer_point
 from gis import crs
 from gis.display import DISPLAY_TOLERANCE_M, simplify_coverage
-from tests.helpers import csrf_token
+from tests.helpers import assigned_address, csrf_token
 from webapp.tiles import tiles_from_config
 
 OFF_SITE = re.compile(
@@ -24,9 +24,7 @@ OFF_SITE = re.compile(
 
 @pytest.fixture(scope="module")
 def home(sample_snapshot) -> str:
-    from admissions.service import answer_address
-    return next(p.address for p in sample_snapshot.gazetteer.places[::37] if p.number and
-                answer_address(sample_snapshot, p.address)["status"] == "assigned")
+    return assigned_address(sample_snapshot)
 
 
 def text(response) -> str:
