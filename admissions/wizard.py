@@ -129,12 +129,14 @@ def assess(h: Household, *, born_by: dt.date, warning_cutoff: dt.date | None) ->
     return result
 
 
-def checklist(assessment: Assessment, cycle: dict, lang: str) -> dict:
-    """The category's name, priority, description and documents from the cycle content."""
+def checklist(assessment: Assessment, cycle: dict, lang: str, level: str = "primary") -> dict:
+    """The category's name, priority, description and documents from the cycle content,
+    with the deadlines of `level` (the wizard asks about a Grade 1 child by default)."""
     content = localize(cycle, lang)
     category = next((c for c in content["categories"] if c["id"] == assessment.category),
                     None)
-    deadlines = [s for s in content["timeline"] if s.get("deadline")]
+    deadlines = [s for s in content["timeline"]
+                 if s.get("deadline") and s.get("level") in (level, "both")]
     return {"category": category,
             "documents": content["documents"].get(assessment.category, []),
             "deadlines": deadlines,

@@ -225,6 +225,8 @@ def test_the_wizard_gives_a_category_and_prints_on_one_a4_page(page, sample_snap
     assert "两个一致" in page.locator(".category-result").inner_text()
     assert "不受影响" in page.locator(".warning-effect").inner_text()
     screenshot(page, "wizard-result-375")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, "wizard-result-1280")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
@@ -243,6 +245,8 @@ def test_the_form_works_without_javascript(browser, live_server, home):
     assert page.locator(".timeline li").count() > 5
     assert page.locator(".channels a[href^='tel:']").count() >= 3
     screenshot(page, "nojs-answer-375")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, "nojs-answer-1280")
     page.goto("/wizard")
     page.fill("#birth_date", "2021-01-01")
     page.check("input[name=hukou_where][value=outside]")

@@ -110,7 +110,8 @@ def test_checklist_has_the_category_priority_and_its_documents():
         items = checklist(result, CYCLE, "zh")
         assert items["category"]["priority"] == priority
         assert items["documents"] == localize(CYCLE["documents"][category_id], "zh")
-        assert all(s["deadline"] for s in items["deadlines"])
+        assert items["deadlines"] and all(s["deadline"] and s["level"] in ("primary", "both")
+                                          for s in items["deadlines"])
     english = checklist(assess(family(), born_by=BORN_BY, warning_cutoff=None), CYCLE, "en")
     assert english["category"]["name"].startswith("Two matches")
 
