@@ -25,3 +25,10 @@ def csrf_token(client, path="/staff/login"):
 def login(client, username, password=GOOD_PASSWORD):
     return client.post("/staff/login", data={"username": username, "password": password,
                                              "csrf_token": csrf_token(client)})
+
+
+def assigned_address(snapshot) -> str:
+    """A sample gazetteer street address that lies plainly inside one zone at each level."""
+    from admissions.service import answer_address
+    return next(p.address for p in snapshot.gazetteer.places[::37] if p.number and
+                answer_address(snapshot, p.address)["status"] == "assigned")

@@ -12,9 +12,8 @@ from flask_babel import Babel
 
 from admissions.dataset import load_dataset
 from admissions.service import build_snapshot
-from webapp import auth, cli, errors, privacy
 from gis.providers import providers_from_settings
-
+from webapp import auth, cli, compression, errors, privacy
 from webapp.config import from_environment
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.i18n import select_locale
@@ -62,12 +61,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp.api.views import bp as api_bp
     from webapp.public import bp as public_bp
+    from webapp.vendor import bp as vendor_bp
     app.register_blueprint(api_bp)
+    app.register_blueprint(vendor_bp)
     csrf.exempt(api_bp)  # JSON API: no cookies are read, so no cross-site forgery to stop
     app.register_blueprint(public_bp)
     from webapp import hotline_features
     hotline_features.init_app(app)
     errors.register(app)
+    compression.init_app(app)
     cli.register(app)
     return app
 

@@ -28,4 +28,9 @@ def from_environment(instance_path: str) -> dict:
         "GEOCODER_SETTINGS": {k: v for k, v in os.environ.items()
                               if k.startswith(("XUEQU_GEOCODER", "XUEQU_NOMINATIM",
                                                "XUEQU_BAIDU"))},
+        # The public map's base tiles: none (offline, the default), tianditu, osm or amap.
+        "TILES": os.environ.get("XUEQU_TILES", "none").strip().lower(),
+        "TIANDITU_KEY": os.environ.get("XUEQU_TIANDITU_KEY", ""),
+        # Pin "today" (YYYY-MM-DD) for demos of a later admission stage; empty = real date.
+        "TODAY": os.environ.get("XUEQU_TODAY", ""),
     }

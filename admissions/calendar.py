@@ -1,0 +1,36 @@
+"""The admission timeline as an iCalendar file: one all-day event per stage."""
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event
+
+from admissions.timeline import stage_dates
+
+PRODID = "-//Erdao District Education Bureau//Xuequ//ZH"
+UID_DOMAIN = "xuequ.erdao.changchun"
+
+
+def timeline_calendar(timeline: list[dict], *, year: int, name: str,
+                      stamp: dt.datetime | None = None) -> bytes:
+    """`timeline` is the localised stage list. UIDs depend only on the year and stage id,
+    so re-importing an updated file updates the events instead of duplicating them."""
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    for stage in timeline:
+        start, end = stage_dates(stage)
+        event = Event()
+        event.add("uid", f"{year}-{stage['id']}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("summary", stage["title"])
+        event.add("dtstart", start)
+        event.add("dtend", end + dt.timedelta(days=1))  # all-day DTEND is exclusive
+        if stage.get("text"):
+            event.add("description", stage["text"])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()

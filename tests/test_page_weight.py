@@ -1,0 +1,13 @@
+"""The first load of the map page stays within the 400 KB budget (gzip on, no tiles)."""
+from __future__ import annotations
+
+from benchmarks.page_weight import BUDGET_BYTES, first_load
+
+
+def test_first_load_is_within_budget_and_compressed(client):
+    rows = first_load(client)
+    urls = [url for url, _, _ in rows]
+    assert "/" in urls and any(u.endswith("leaflet.js") for u in urls)
+    assert any(u.endswith("app.js") for u in urls)
+    assert sum(wire for _, wire, _ in rows) <= BUDGET_BYTES
+    assert all(wire < raw for _, wire, raw in rows)  # every text file went out gzipped
