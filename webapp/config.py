@@ -23,5 +23,6 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("zh", "en"),
         # Per-process counters; point at redis:// to share limits across workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "VALIDATION_TIME_LIMIT": float(os.environ.get("XUEQU_VALIDATION_SECONDS", "60")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("XUEQU_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
     }
