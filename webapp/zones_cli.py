@@ -4,6 +4,7 @@ rollback, versions, publish-due and export of zone sets. Imports are a dry run u
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -69,7 +70,7 @@ def _check_file(file, layer, encoding, declared_crs, mappings, level, repair, ti
     with services().sessions() as session:
         reference = workflow.reference_data(session)
     limit = time_limit or current_app.config.get("VALIDATION_TIME_LIMIT", 60.0)
-    with click.progressbar(length=len(STEPS), label="校验", file=click.get_text_stream("stderr")
+    with click.progressbar(length=len(STEPS), label="校验", file=sys.stderr
                            ) as bar:
         zones, report = intake.check(upload, mapping, reference, fix=repair,
                                      time_limit_s=limit, progress=lambda step: bar.update(1))

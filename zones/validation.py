@@ -23,7 +23,9 @@ from zones.model import ALLOCATIONS, LEVELS, School, Zone
 
 SLIVER_M2 = 50.0
 AREA_TOLERANCE_M2 = 1.0
-RULE_DISTANCE_M = 100.0
+RULE_DISTANCE_M = 100.0  # a street rule settles numbers on a boundary street
+# A 小区 rule moves a whole 小区 across a boundary, so it may sit a block away.
+XIAOQU_RULE_DISTANCE_M = 500.0
 DEFAULT_TIME_LIMIT_S = 60.0
 BLOCKING, WARNING = "blocking", "warning"
 
@@ -288,7 +290,8 @@ def _check_rules(zones: list[Zone], metric: np.ndarray, places: list,
                         shapely.Point(x[0], y[0]))
                 continue
             far = int(np.argmax(distances))
-            if distances[far] > RULE_DISTANCE_M:
+            limit = RULE_DISTANCE_M if rule.xiaoqu is None else XIAOQU_RULE_DISTANCE_M
+            if distances[far] > limit:
                 yield _at(Finding("rule_contradicts_geometry", WARNING, N_(
                     "学区 %(zone)s 的地址规则“%(rule)s”把 %(address)s 划入本学区，"
                     "但它距学区边界 %(distance)s 米。"),
