@@ -58,6 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # JSON API: no cookies are read, so no cross-site forgery to stop
     app.register_blueprint(public_bp)
+    from webapp import notices, staff_zones
+    staff_zones.init_app(app)
+    app.register_blueprint(notices.bp)
     errors.register(app)
     cli.register(app)
     return app
