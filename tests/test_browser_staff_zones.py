@@ -49,7 +49,7 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         staff.click("button[type=submit]")
         staff.click("text=学区版本：上传、校验、公示、发布")
         staff.set_input_files("#file", str(upload))
-        staff.click("text=上传")
+        staff.click("button:has-text(\"上传\")")
         assert "兴隆路以南" in staff.inner_text("#preview")  # GBK attributes, decoded
         assert staff.input_value("#map-zone_id") == "学区编号"
         staff.click("button[value=validate]")
@@ -66,14 +66,14 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         screenshot(staff, "issue5-impact")
         staff.go_back()
 
-        staff.click("text=发布公示")
+        staff.click("button:has-text(\"发布公示\")")
         assert staff.inner_text("#status") == "notice"
         public.goto("/notices/")
         public.click("text=browser-v2")
         assert "个地址对应学校发生变化" in public.inner_text("#notice-summary")
         public.wait_for_selector(".zone-map[data-loaded]")
         public.fill("#body", "我家在太有街，请说明新学区的上学路线。")
-        public.click("text=提交意见")
+        public.click("button:has-text(\"提交意见\")")
         assert "感谢您的意见" in public.inner_text("#thanks")
         screenshot(public, "issue5-notice")
 
