@@ -177,7 +177,11 @@ def download(zone_set_id: str, fmt: str):
 
 
 def _impact(zone_set_id: str):
-    return workflow.impact_of(services().sessions, zone_set_id)
+    try:
+        published = services().published.get().index
+    except XuequError:
+        published = None
+    return workflow.impact_of(services().sessions, zone_set_id, published_index=published)
 
 
 @bp.get("/<zone_set_id>/impact")

@@ -90,40 +90,56 @@ class Impact:
 def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:
     before = {(z.level, z.zone_id): z for z in old}
     after = {(z.level, z.zone_id): z for z in new}
+    keys = sorted(before.keys() | after.keys())
+    # Unchanged zones (the most, in a yearly redraw) are recognised without any overlay.
+    same = [k for k in keys if k in before and k in after
+            and shapely.equals_exact(before[k].geometry, after[k].geometry)]
+    keys = [k for k in keys if k not in set(same)]
+    metric = {}
+    for side, zones in (("a", before), ("b", after)):
+        present = [k for k in keys if k in zones]
+        projected = crs.transform_geometry(
+            np.array([zones[k].geometry for k in present], dtype=object), crs.WGS84,
+            crs.METRIC) if present else []
+        metric[side] = dict(zip(present, projected, strict=True))
+    both = [k for k in keys if k in before and k in after]
+    regions = dict(zip(both, shapely.symmetric_difference(
+        np.array([metric["a"][k] for k in both], dtype=object),
+        np.array([metric["b"][k] for k in both], dtype=object)), strict=True)) if both else {}
     changes = []
-    for key in sorted(before.keys() | after.keys()):
-        a, b = before.get(key), after.get(key)
-        ga = crs.transform_geometry(a.geometry, crs.WGS84, crs.METRIC) if a else None
-        gb = crs.transform_geometry(b.geometry, crs.WGS84, crs.METRIC) if b else None
-        if a is None or b is None:
-            region, kind = (gb if a is None else ga), ("added" if a is None else "removed")
+    for key in keys:
+        if key in regions:
+            region, kind = regions[key], "changed"
         else:
-            region, kind = shapely.symmetric_difference(ga, gb), "changed"
+            region, kind = (metric["b"][key], "added") if key in after \
+                else (metric["a"][key], "removed")
         if region.area > AREA_TOLERANCE_M2 or kind != "changed":
             changes.append(ZoneChange(key[1], key[0], kind, float(region.area),
                                       crs.transform_geometry(region, crs.METRIC, crs.WGS84)))
     return changes
 
 
-def _assign(index: ZoneIndex, lng: np.ndarray, lat: np.ndarray, facts: list[AddressFacts],
-            level: str) -> np.ndarray:
+def _assign(index: ZoneIndex, lng: np.ndarray, lat: np.ndarray, streets: np.ndarray,
+            xiaoqu: np.ndarray, facts: list[AddressFacts], level: str) -> np.ndarray:
     zone_ids, boundary = index.assign_points(lng, lat, level)
     zone_ids = zone_ids.astype(object)
     zone_ids[boundary] = None  # boundary cases are never assigned silently
     level_index = index.levels[level]
-    ruled_streets = set(level_index.include_by_street)
-    ruled_xiaoqu = set(level_index.include_by_xiaoqu) | set(level_index.exclude_by_xiaoqu)
-    for i, fact in enumerate(facts):
-        if fact.street in ruled_streets or fact.xiaoqu in ruled_xiaoqu:
-            result = index.lookup(float(lat[i]), float(lng[i]), facts=fact, levels=(level,))
-            matches = result.levels[level].matches
-            zone_ids[i] = matches[0].zone.zone_id if result.status == "assigned" else None
+    ruled_streets = list(level_index.include_by_street)
+    ruled_xiaoqu = list(level_index.include_by_xiaoqu) + list(level_index.exclude_by_xiaoqu)
+    # Address rules can only concern addresses on a ruled street or in a ruled 小区.
+    ruled = np.isin(streets, ruled_streets) | np.isin(xiaoqu, ruled_xiaoqu)
+    for i in np.flatnonzero(ruled):
+        result = index.lookup(float(lat[i]), float(lng[i]), facts=facts[i], levels=(level,))
+        matches = result.levels[level].matches
+        zone_ids[i] = matches[0].zone.zone_id if result.status == "assigned" else None
     return zone_ids
 
 
 def impact(new: ZoneSet, old: ZoneSet | None, district: BaseGeometry, places: list,
            new_index: ZoneIndex | None = None, old_index: ZoneIndex | None = None) -> Impact:
-    """What publishing `new` in place of `old` changes (`places`: the gazetteer)."""
+    """What publishing `new` in place of `old` changes (`places`: the gazetteer). Pass the
+    published version's index as `old_index` when a process has it in memory already."""
     result = Impact(old_id=old.id if old else None, new_id=new.id, addresses=len(places))
     result.zone_changes = zone_changes(old.zones if old else [], new.zones)
     if old is None or not places:
@@ -133,9 +149,11 @@ def impact(new: ZoneSet, old: ZoneSet | None, district: BaseGeometry, places: li
     lng = np.array([p.lng for p in places], dtype=float)
     lat = np.array([p.lat for p in places], dtype=float)
     facts = [AddressFacts(p.street, p.number, p.xiaoqu) for p in places]
+    streets = np.array([p.street or "" for p in places], dtype=object)
+    xiaoqu = np.array([p.xiaoqu or "" for p in places], dtype=object)
     for level in LEVELS:
-        before = _assign(old_index, lng, lat, facts, level)
-        after = _assign(new_index, lng, lat, facts, level)
+        before = _assign(old_index, lng, lat, streets, xiaoqu, facts, level)
+        after = _assign(new_index, lng, lat, streets, xiaoqu, facts, level)
         schools_before = _schools(old_index, before, level)
         schools_after = _schools(new_index, after, level)
         for i in np.flatnonzero(schools_before != schools_after):

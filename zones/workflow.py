@@ -18,6 +18,7 @@ from gis.vector_io import write_frame
 from zones import audit, storage
 from zones.errors import N_, Conflict, InvalidData, InvalidParameter, NotFound
 from zones.impact import Impact, impact
+from zones.index import ZoneIndex
 from zones.model import School, Zone, ZoneSet
 from zones.notice_tables import NoticeCommentRow, NoticeRow
 from zones.tables import ZoneSetRow
@@ -73,14 +74,19 @@ def _previous_published(session: Session) -> str | None:
         .order_by(ZoneSetRow.published_at.desc())).first()
 
 
-def impact_of(sessions: sessionmaker, zone_set_id: str, against: str | None = None) -> Impact:
-    """The impact of `zone_set_id` against `against` (default: the published version)."""
+def impact_of(sessions: sessionmaker, zone_set_id: str, against: str | None = None,
+              published_index: ZoneIndex | None = None) -> Impact:
+    """The impact of `zone_set_id` against `against` (default: the published version).
+    `published_index`, the in-memory index of a process's published snapshot, saves
+    rebuilding it when it is the version compared against."""
     with sessions() as session:
         new = storage.load_zone_set(session, zone_set_id)
         against = against or storage.published_zone_set_id(session)
         old = storage.load_zone_set(session, against) if against else None
         reference = reference_data(session)
-    return impact(new, old, reference.district, reference.places)
+    old_index = published_index if published_index is not None and old is not None \
+        and published_index.zone_set.id == old.id else None
+    return impact(new, old, reference.district, reference.places, old_index=old_index)
 
 
 def _move(session: Session, zone_set_id: str, to: str, **values) -> ZoneSetRow:
