@@ -110,5 +110,7 @@ def unlock_user(username) -> None:
 
 
 def register(app: Flask) -> None:
+    from webapp import zones_cli as staff_zones_commands
+    staff_zones_commands.register(zones_cli)
     for group in (data_cli, zones_cli, db_cli, users_cli):
         app.cli.add_command(group)

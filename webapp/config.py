@@ -23,6 +23,7 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("zh", "en"),
         # Per-process counters; point at redis:// to share limits across workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "VALIDATION_TIME_LIMIT": float(os.environ.get("XUEQU_VALIDATION_SECONDS", "60")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("XUEQU_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)),
         # Online geocoders behind the offline gazetteer (gis/providers.py); off when empty.
         "GEOCODER_SETTINGS": {k: v for k, v in os.environ.items()

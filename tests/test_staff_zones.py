@@ -1,0 +1,203 @@
+"""Staff zone pages and the public notice, through the test client: upload → mapping →
+validation → draft → impact → notice → comment → publish → rollback, with role checks,
+CSRF, the honeypot and rate limit on comments, downloads and the audit log."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from tests.helpers import login, make_user
+from tests.zone_files import gbk_shapefile_zip, redrawn_zones
+from webapp import create_app
+
+
+def build_app(tmp_path, **extra):
+    return create_app({"TESTING": True, "SECRET_KEY": "test", "REFRESH_SECONDS": 0.0,
+                       "DATABASE_URL": f"sqlite:///{tmp_path / 'staff.sqlite3'}",
+                       "RATELIMIT_ENABLED": False, **extra})
+
+
+@pytest.fixture()
+def own_app(tmp_path):
+    return build_app(tmp_path)
+
+
+def signed_in(app, role):
+    client = app.test_client()
+    assert login(client, make_user(app, role)).status_code == 302
+    return client
+
+
+def token_of(client, path):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def upload(client, path, name=None):
+    csrf = token_of(client, "/staff/zones/")
+    return client.post("/staff/zones/upload", data={
+        "csrf_token": csrf, "file": (io.BytesIO(path.read_bytes()), name or path.name)},
+        content_type="multipart/form-data")
+
+
+def mapping_form(html: str) -> dict:
+    form = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)}
+    for target, body in re.findall(r'<select id="map-(\w+)" name="\w+">(.*?)</select>', html,
+                                   re.S):
+        chosen = re.search(r"<option selected>([^<]+)</option>", body)
+        form[target] = chosen.group(1) if chosen else ""
+    return form
+
+
+def published(app):
+    return app.test_client().get("/api/v1/zones.geojson").get_json()["zone_version"]["id"]
+
+
+def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
+    editor = signed_in(own_app, "editor")
+    response = upload(editor, gbk_shapefile_zip(tmp_path, redrawn_zones()))
+    assert response.status_code == 302
+    mapping_url = response.headers["Location"]
+    page = editor.get(mapping_url).get_data(as_text=True)
+    assert "EPSG:4551" in page and "兴隆路以南" in page  # the GBK preview, decoded
+    form = mapping_form(page)
+    assert form["zone_id"] == "学区编号" and form["school_codes"] == "学校代码"
+
+    report = editor.post(mapping_url, data={**form, "action": "validate"})
+    html = report.get_data(as_text=True)
+    assert report.status_code == 200 and "0 个必须修正的问题" in html
+    as_json = editor.post(mapping_url, data={**form, "format": "json"}).get_json()
+    assert as_json["report"]["ok"] and as_json["source_crs"] == "EPSG:4551"
+
+    saved = editor.post(mapping_url, data={**form, "action": "save", "zone_set_id": "web-v2",
+                                           "label": "2028 调整"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/web-v2/")
+    version_page = editor.get("/staff/zones/web-v2/").get_data(as_text=True)
+    assert "draft" in version_page and "发布公示" not in version_page  # editors cannot
+
+    impact = editor.get("/staff/zones/web-v2/impact").get_data(as_text=True)
+    assert "个地址换校" in impact and "EDP01" in impact
+    csv_text = editor.get("/staff/zones/web-v2/impact.csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").startswith("level,address")
+
+    csrf = token_of(editor, "/staff/zones/")
+    for path in ("/staff/zones/web-v2/notice", "/staff/zones/web-v2/publish",
+                 "/staff/zones/rollback"):
+        assert editor.post(path, data={"csrf_token": csrf}).status_code == 403
+
+    publisher = signed_in(own_app, "publisher")
+    csrf = token_of(publisher, "/staff/zones/web-v2/")
+    assert publisher.post("/staff/zones/web-v2/notice", data={"csrf_token": csrf}
+                          ).status_code == 302
+    public = own_app.test_client()
+    notice = public.get("/notices/web-v2/").get_data(as_text=True)
+    assert "征求意见稿" in notice and "个地址对应学校发生变化" in notice
+    assert "太有街" not in notice.split("notice-summary")[1].split("</p>")[0]  # counts only
+    assert public.get("/notices/web-v2/zones.geojson").get_json()["features"]
+    assert "web-v2" in public.get("/notices/").get_data(as_text=True)
+
+    comment_csrf = token_of(public, "/notices/web-v2/")
+    assert public.post("/notices/web-v2/comments", data={
+        "csrf_token": comment_csrf, "body": "<script>alert(1)</script>希望保留原学校",
+        "name": "李先生"}).status_code == 302
+    assert public.post("/notices/web-v2/comments", data={
+        "csrf_token": comment_csrf, "body": "spam", "website": "http://spam"}
+    ).status_code == 400
+    assert public.post("/notices/web-v2/comments", data={"body": "no csrf"}).status_code == 400
+    comments = editor.get("/staff/zones/web-v2/comments").get_data(as_text=True)
+    assert "希望保留原学校" in comments and "<script>alert" not in comments
+    exported = editor.get("/staff/zones/web-v2/comments?format=csv").get_data(as_text=True)
+    assert exported.count("希望保留原学校") == 1 and "spam" not in exported
+
+    assert published(own_app) == "sample-2027"
+    assert publisher.post("/staff/zones/web-v2/publish", data={
+        "csrf_token": csrf, "expected_current": "sample-2027"}).status_code == 302
+    assert published(own_app) == "web-v2"
+    assert public.get("/notices/web-v2/").status_code == 404  # the notice has closed
+    stale = publisher.post("/staff/zones/rollback", data={"csrf_token": csrf,
+                                                          "expected_current": "sample-2027"})
+    assert stale.status_code == 409  # a stale page does not roll back someone else's publish
+    assert publisher.post("/staff/zones/rollback", data={
+        "csrf_token": csrf, "expected_current": "web-v2"}).status_code == 302
+    assert published(own_app) == "sample-2027"
+
+    log = editor.get("/staff/zones/audit").get_data(as_text=True)
+    for action in ("zone_file_received", "zone_set_uploaded", "zone_set_notice",
+                   "zone_set_published", "zone_set_rolled_back"):
+        assert action in log
+    import datetime as dt
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert "zone_set_published" not in editor.get(
+        f"/staff/zones/audit?since={tomorrow}").get_data(as_text=True)
+
+
+def test_downloads_as_geojson_and_gpkg(own_app):
+    editor = signed_in(own_app, "editor")
+    geojson = editor.get("/staff/zones/sample-2027/download.geojson")
+    assert geojson.status_code == 200 and len(geojson.get_json()["features"]) == 40
+    gpkg = editor.get("/staff/zones/sample-2027/download.gpkg")
+    assert gpkg.status_code == 200 and gpkg.data.startswith(b"SQLite format 3")
+    assert editor.get("/staff/zones/sample-2027/download.exe").status_code == 400
+
+
+def test_staff_pages_need_a_login(own_app):
+    client = own_app.test_client()
+    for path in ("/staff/zones/", "/staff/zones/audit", "/staff/zones/sample-2027/impact"):
+        assert client.get(path).status_code == 302
+    operator = signed_in(own_app, "operator")
+    assert operator.get("/staff/zones/").status_code == 403
+
+
+def test_a_hostile_upload_is_refused_with_a_message(own_app, tmp_path):
+    editor = signed_in(own_app, "editor")
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zones.shp", b"\0" * (20 * 2**20))
+    page = editor.get(upload(editor, bomb).headers["Location"])
+    assert page.status_code == 422 and "压缩炸弹" in page.get_data(as_text=True)
+
+
+def test_a_file_without_encoding_asks_for_one(own_app, tmp_path):
+    editor = signed_in(own_app, "editor")
+    location = upload(editor, gbk_shapefile_zip(tmp_path, cpg=False)).headers["Location"]
+    asked = editor.get(location)
+    assert asked.status_code == 422 and "GBK" in asked.get_data(as_text=True)
+    assert "兴隆路以南" in editor.get(location + "?encoding=GBK").get_data(as_text=True)
+
+
+def test_an_upload_over_the_limit_is_413(tmp_path):
+    app = build_app(tmp_path, MAX_CONTENT_LENGTH=1000)
+    editor = signed_in(app, "editor")
+    assert upload(editor, gbk_shapefile_zip(tmp_path)).status_code == 413
+
+
+def test_blocking_findings_cannot_be_saved(own_app, tmp_path):
+    frame = redrawn_zones()
+    frame.loc[3, "school_codes"] = "NOPE9"
+    editor = signed_in(own_app, "editor")
+    location = upload(editor, gbk_shapefile_zip(tmp_path, frame)).headers["Location"]
+    form = mapping_form(editor.get(location).get_data(as_text=True))
+    html = editor.post(location, data={**form, "action": "save", "zone_set_id": "bad"}
+                       ).get_data(as_text=True)
+    assert "NOPE9" in html and "1 个必须修正的问题" in html
+    assert editor.get("/staff/zones/bad/").status_code == 404
+
+
+def test_comments_are_rate_limited(tmp_path):
+    app = build_app(tmp_path, RATELIMIT_ENABLED=True)
+    sessions = app.extensions["xuequ"].sessions
+    from zones import workflow
+    with app.app_context():
+        cli = app.test_cli_runner()
+        path = gbk_shapefile_zip(tmp_path, redrawn_zones())
+        assert cli.invoke(args=["zones", "import", str(path), "--commit", "--id", "rl"]
+                          ).exit_code == 0
+    workflow.put_on_notice(sessions, "rl", "test")
+    client = app.test_client()
+    csrf = token_of(client, "/notices/rl/")
+    codes = [client.post("/notices/rl/comments", data={"csrf_token": csrf, "body": f"意见{i}"}
+                         ).status_code for i in range(7)]
+    assert codes[:5] == [302] * 5 and 429 in codes[5:]

@@ -1,0 +1,173 @@
+"""The impact of a candidate zone set against the published one: which zones changed and
+where, which gazetteer addresses change school (from → to, by 小区), and the change in
+addresses per school. Assignment is vectorised (`ZoneIndex.assign_points`); address rules
+are applied to the few addresses they can concern."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from gis import crs
+from gis.geojson import feature, feature_collection
+from zones.index import ZoneIndex
+from zones.model import LEVELS, AddressFacts, Zone, ZoneSet
+
+AREA_TOLERANCE_M2 = 1.0
+CSV_COLUMNS = ("level", "address", "xiaoqu", "community", "subdistrict", "from_zone",
+               "from_schools", "to_zone", "to_schools")
+
+
+@dataclass
+class ZoneChange:
+    zone_id: str
+    level: str
+    kind: str  # "changed" | "added" | "removed"
+    area_changed_m2: float
+    region: BaseGeometry  # WGS84: the symmetric difference
+
+
+@dataclass
+class Impact:
+    old_id: str | None
+    new_id: str
+    zone_changes: list[ZoneChange] = field(default_factory=list)
+    moves: list[dict] = field(default_factory=list)
+    addresses: int = 0
+
+    def by_xiaoqu(self) -> list[dict]:
+        groups = Counter((m["level"], m["xiaoqu"] or m["street"] or "", m["from_schools"],
+                          m["to_schools"]) for m in self.moves)
+        return [{"level": lv, "group": g, "from_schools": f, "to_schools": t, "count": n}
+                for (lv, g, f, t), n in sorted(groups.items(), key=lambda kv: -kv[1])]
+
+    def per_school(self) -> list[dict]:
+        delta: dict[str, int] = defaultdict(int)
+        for move in self.moves:
+            for code in move["from_schools"].split("|"):
+                if code:
+                    delta[code] -= 1
+            for code in move["to_schools"].split("|"):
+                if code:
+                    delta[code] += 1
+        return [{"school": code, "delta": n} for code, n in sorted(delta.items()) if n]
+
+    def summary(self) -> dict:
+        """Counts only: safe for the public notice page."""
+        return {"zones_changed": sum(c.kind == "changed" for c in self.zone_changes),
+                "zones_added": sum(c.kind == "added" for c in self.zone_changes),
+                "zones_removed": sum(c.kind == "removed" for c in self.zone_changes),
+                "addresses_checked": self.addresses,
+                "addresses_moved": len({m["address"] for m in self.moves}),
+                "per_school": self.per_school()}
+
+    def to_dict(self) -> dict:
+        return {"old_version": self.old_id, "new_version": self.new_id, **self.summary(),
+                "by_xiaoqu": self.by_xiaoqu(),
+                "zone_changes": [{"zone_id": c.zone_id, "level": c.level, "kind": c.kind,
+                                  "area_changed_m2": round(c.area_changed_m2, 1)}
+                                 for c in self.zone_changes]}
+
+    def regions_geojson(self) -> dict:
+        return feature_collection(feature(c.region, {"zone_id": c.zone_id, "level": c.level,
+                                                     "kind": c.kind,
+                                                     "area_m2": round(c.area_changed_m2)})
+                                  for c in self.zone_changes if not c.region.is_empty)
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(self.moves)
+        return "\ufeff" + out.getvalue()  # a BOM so that Excel reads the Chinese right
+
+
+def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:
+    before = {(z.level, z.zone_id): z for z in old}
+    after = {(z.level, z.zone_id): z for z in new}
+    keys = sorted(before.keys() | after.keys())
+    # Unchanged zones (the most, in a yearly redraw) are recognised without any overlay.
+    same = [k for k in keys if k in before and k in after
+            and shapely.equals_exact(before[k].geometry, after[k].geometry)]
+    keys = [k for k in keys if k not in set(same)]
+    metric = {}
+    for side, zones in (("a", before), ("b", after)):
+        present = [k for k in keys if k in zones]
+        projected = crs.transform_geometry(
+            np.array([zones[k].geometry for k in present], dtype=object), crs.WGS84,
+            crs.METRIC) if present else []
+        metric[side] = dict(zip(present, projected, strict=True))
+    both = [k for k in keys if k in before and k in after]
+    regions = dict(zip(both, shapely.symmetric_difference(
+        np.array([metric["a"][k] for k in both], dtype=object),
+        np.array([metric["b"][k] for k in both], dtype=object)), strict=True)) if both else {}
+    changes = []
+    for key in keys:
+        if key in regions:
+            region, kind = regions[key], "changed"
+        else:
+            region, kind = (metric["b"][key], "added") if key in after \
+                else (metric["a"][key], "removed")
+        if region.area > AREA_TOLERANCE_M2 or kind != "changed":
+            changes.append(ZoneChange(key[1], key[0], kind, float(region.area),
+                                      crs.transform_geometry(region, crs.METRIC, crs.WGS84)))
+    return changes
+
+
+def _assign(index: ZoneIndex, lng: np.ndarray, lat: np.ndarray, streets: np.ndarray,
+            xiaoqu: np.ndarray, facts: list[AddressFacts], level: str) -> np.ndarray:
+    zone_ids, boundary = index.assign_points(lng, lat, level)
+    zone_ids = zone_ids.astype(object)
+    zone_ids[boundary] = None  # boundary cases are never assigned silently
+    level_index = index.levels[level]
+    ruled_streets = list(level_index.include_by_street)
+    ruled_xiaoqu = list(level_index.include_by_xiaoqu) + list(level_index.exclude_by_xiaoqu)
+    # Address rules can only concern addresses on a ruled street or in a ruled 小区.
+    ruled = np.isin(streets, ruled_streets) | np.isin(xiaoqu, ruled_xiaoqu)
+    for i in np.flatnonzero(ruled):
+        result = index.lookup(float(lat[i]), float(lng[i]), facts=facts[i], levels=(level,))
+        matches = result.levels[level].matches
+        zone_ids[i] = matches[0].zone.zone_id if result.status == "assigned" else None
+    return zone_ids
+
+
+def impact(new: ZoneSet, old: ZoneSet | None, district: BaseGeometry, places: list,
+           new_index: ZoneIndex | None = None, old_index: ZoneIndex | None = None) -> Impact:
+    """What publishing `new` in place of `old` changes (`places`: the gazetteer). Pass the
+    published version's index as `old_index` when a process has it in memory already."""
+    result = Impact(old_id=old.id if old else None, new_id=new.id, addresses=len(places))
+    result.zone_changes = zone_changes(old.zones if old else [], new.zones)
+    if old is None or not places:
+        return result
+    new_index = new_index or ZoneIndex(new, district)
+    old_index = old_index or ZoneIndex(old, district)
+    lng = np.array([p.lng for p in places], dtype=float)
+    lat = np.array([p.lat for p in places], dtype=float)
+    facts = [AddressFacts(p.street, p.number, p.xiaoqu) for p in places]
+    streets = np.array([p.street or "" for p in places], dtype=object)
+    xiaoqu = np.array([p.xiaoqu or "" for p in places], dtype=object)
+    for level in LEVELS:
+        before = _assign(old_index, lng, lat, streets, xiaoqu, facts, level)
+        after = _assign(new_index, lng, lat, streets, xiaoqu, facts, level)
+        schools_before = _schools(old_index, before, level)
+        schools_after = _schools(new_index, after, level)
+        for i in np.flatnonzero(schools_before != schools_after):
+            place = places[i]
+            result.moves.append({
+                "level": level, "address": place.address, "xiaoqu": place.xiaoqu or "",
+                "street": place.street or "", "community": place.community,
+                "subdistrict": place.subdistrict, "from_zone": before[i] or "",
+                "from_schools": schools_before[i], "to_zone": after[i] or "",
+                "to_schools": schools_after[i]})
+    return result
+
+
+def _schools(index: ZoneIndex, zone_ids: np.ndarray, level: str) -> np.ndarray:
+    codes = {z.zone_id: "|".join(z.school_codes) for z in index.levels[level].zones}
+    codes[None] = ""
+    return np.array([codes.get(z, "") for z in zone_ids], dtype=object)

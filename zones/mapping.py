@@ -1,0 +1,115 @@
+"""Mapping an uploaded file's attribute fields onto zones (zone id, level, school codes,
+allocation, description, address rules). Rows become `Zone` objects as they are, even
+when wrong: the validation report, not an exception, tells staff what to fix."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import shapely
+
+from zones.errors import N_, InvalidParameter
+from zones.model import LEVELS, AddressRule, Zone
+
+TARGETS = ("zone_id", "level", "school_codes", "allocation", "description", "address_rules")
+REQUIRED = ("zone_id", "school_codes")
+# Names seen in files from GIS departments and consultants, compared case-insensitively.
+_GUESSES = {
+    "zone_id": ("zone_id", "zoneid", "学区编号", "学区代码", "编号", "xqbh", "id", "name"),
+    "level": ("level", "学段", "类型", "xd"),
+    "school_codes": ("school_codes", "school_code", "schools", "学校代码", "学校编号", "xxdm"),
+    "allocation": ("allocation", "入学方式", "rxfs"),
+    "description": ("description", "划片范围", "范围", "hpfw", "desc"),
+    "address_rules": ("address_rules", "地址规则", "rules"),
+}
+_LEVEL_WORDS = {"小学": "primary", "初中": "middle", "中学": "middle"}
+_ALLOCATION_WORDS = {"对口": "direct", "对口入学": "direct", "多校划片": "lottery",
+                     "派位": "lottery"}
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """Which column feeds each target. `level` may instead be a constant for the file."""
+
+    zone_id: str
+    school_codes: str
+    level: str | None = None
+    allocation: str | None = None
+    description: str | None = None
+    address_rules: str | None = None
+    level_value: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict, columns: list[str]) -> FieldMapping:
+        chosen = {k: (data.get(k) or None) for k in TARGETS}
+        for target in REQUIRED:
+            if not chosen[target]:
+                raise InvalidParameter(N_("请为“%(target)s”选择一个字段。"), field=target,
+                                       target=target)
+        for target, column in chosen.items():
+            if column and column not in columns:
+                raise InvalidParameter(N_("文件里没有字段 %(column)s。"), field=target,
+                                       column=str(column)[:40])
+        level_value = data.get("level_value") or None
+        if not chosen["level"] and level_value not in LEVELS:
+            raise InvalidParameter(N_("请选择学段字段，或指定整个文件的学段。"), field="level")
+        return cls(**chosen, level_value=level_value)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def guess_mapping(columns: list[str]) -> dict:
+    lower = {c.lower(): c for c in columns}
+    found = {}
+    for target, names in _GUESSES.items():
+        found[target] = next((lower[n] for n in names if n in lower), None)
+    return found
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _codes(value) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    text = _text(value).strip("[]")
+    return tuple(c.strip(" '\"") for c in re.split(r"[,，;；、|\s]+", text) if c.strip(" '\""))
+
+
+def _rules(value) -> tuple[AddressRule, ...]:
+    text = _text(value)
+    if not text:
+        return ()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()  # the report flags zones whose rules could not be read
+    return tuple(AddressRule.from_dict(r) for r in data if isinstance(r, dict))
+
+
+def zones_from_frame(frame: pd.DataFrame, mapping: FieldMapping) -> list[Zone]:
+    zones = []
+    for record, geometry in zip(frame.drop(columns="geometry").to_dict("records"),
+                                frame.geometry.values, strict=True):
+        level = _text(record.get(mapping.level)) if mapping.level else mapping.level_value
+        allocation = _text(record.get(mapping.allocation)) if mapping.allocation else ""
+        codes = _codes(record.get(mapping.school_codes))
+        zones.append(Zone(
+            zone_id=_text(record.get(mapping.zone_id)),
+            level=_LEVEL_WORDS.get(level, level),
+            school_codes=codes,
+            allocation=_ALLOCATION_WORDS.get(allocation, allocation)
+            or ("lottery" if len(codes) > 1 else "direct"),
+            description=_text(record.get(mapping.description)) if mapping.description else "",
+            geometry=geometry if geometry is not None else shapely.Polygon(),
+            address_rules=_rules(record.get(mapping.address_rules))
+            if mapping.address_rules else ()))
+    return zones

@@ -1,0 +1,229 @@
+"""The life of a zone set: upload (draft) → notice (公示) → scheduled → published → retired,
+and rollback. Web and CLI call these same functions, so they write the same audit entries.
+Who may call what (only publishers put on notice, publish and roll back) is enforced by the
+callers' permission checks; these functions enforce the order of the states."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import geopandas as gpd
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from gis import crs
+from gis.gazetteer import Place
+from gis.vector_io import write_frame
+from zones import audit, storage
+from zones.errors import N_, Conflict, InvalidData, InvalidParameter, NotFound
+from zones.impact import Impact, impact
+from zones.index import ZoneIndex
+from zones.model import School, Zone, ZoneSet
+from zones.notice_tables import NoticeCommentRow, NoticeRow
+from zones.tables import ZoneSetRow
+from zones.validation import Report
+
+# Which states each state may be reached from.
+ALLOWED_FROM = {"notice": ("draft",), "scheduled": ("notice",),
+                "published": ("notice", "scheduled")}
+MAX_COMMENT_CHARS = 2000
+
+
+@dataclass
+class Reference:
+    """What uploads are checked against: schools, the district outline, the gazetteer."""
+
+    schools: dict[str, School]
+    district: object
+    places: list[Place]
+
+
+def reference_data(session: Session) -> Reference:
+    district = storage.load_district(session)
+    if district is None:
+        raise NotFound(N_("还没有区界数据，请先加载数据集。"))
+    places = [Place.from_record({c.key: getattr(row, c.key) for c in row.__table__.columns})
+              for row in storage.load_addresses(session)]
+    return Reference(storage.load_schools(session), district[2], places)
+
+
+def new_version_id(sha256: str, today: dt.date | None = None) -> str:
+    return f"zones-{(today or dt.date.today()).isoformat()}-{sha256[:8]}"
+
+
+def save_draft(sessions: sessionmaker, zones: list[Zone], report: Report, *, zone_set_id: str,
+               actor: str, sha256: str, label: str = "",
+               effective_from: dt.date | None = None, source: dict | None = None) -> ZoneSet:
+    """Store a checked upload as a draft. A report with blocking findings stores nothing."""
+    if not report.ok:
+        raise InvalidData(N_("校验发现 %(n)s 个必须修正的问题，不能保存。"), n=len(report.blocking))
+    zone_set = ZoneSet(id=zone_set_id, status="draft", effective_from=effective_from,
+                       label=label, created_by=actor, zones=zones, source_sha256=sha256)
+    with sessions.begin() as session:
+        storage.save_zone_set(session, zone_set)
+        audit.record(session, actor, "zone_set_uploaded", zone_set_id=zone_set_id,
+                     file_sha256=sha256, zones=len(zones), warnings=len(report.warnings),
+                     **(source or {}))
+    return zone_set
+
+
+def _previous_published(session: Session) -> str | None:
+    return session.scalars(select(ZoneSetRow.id).where(
+        ZoneSetRow.status == "retired", ZoneSetRow.published_at.is_not(None))
+        .order_by(ZoneSetRow.published_at.desc())).first()
+
+
+def impact_of(sessions: sessionmaker, zone_set_id: str, against: str | None = None,
+              published_index: ZoneIndex | None = None) -> Impact:
+    """The impact of `zone_set_id` against `against` (default: the published version).
+    `published_index`, the in-memory index of a process's published snapshot, saves
+    rebuilding it when it is the version compared against."""
+    with sessions() as session:
+        new = storage.load_zone_set(session, zone_set_id)
+        against = against or storage.published_zone_set_id(session)
+        old = storage.load_zone_set(session, against) if against else None
+        reference = reference_data(session)
+    old_index = published_index if published_index is not None and old is not None \
+        and published_index.zone_set.id == old.id else None
+    return impact(new, old, reference.district, reference.places, old_index=old_index)
+
+
+def _move(session: Session, zone_set_id: str, to: str, **values) -> ZoneSetRow:
+    row = session.get(ZoneSetRow, zone_set_id)
+    if row is None:
+        raise NotFound(N_("没有找到版本 %(id)s。"), field="id", id=zone_set_id)
+    allowed = ALLOWED_FROM[to]
+    # Compare-and-set: a concurrent change of state makes this update match no row.
+    done = session.execute(update(ZoneSetRow).where(
+        ZoneSetRow.id == zone_set_id, ZoneSetRow.status.in_(allowed))
+        .values(status=to, **values)).rowcount
+    if not done:
+        raise Conflict(N_("版本 %(id)s 当前状态是“%(status)s”，不能转为“%(to)s”。"),
+                       field="status", id=zone_set_id, status=row.status, to=to)
+    return row
+
+
+def put_on_notice(sessions: sessionmaker, zone_set_id: str, actor: str,
+                  closes_on: dt.date | None = None) -> dict:
+    """Open the public notice: the public sees the draft zones and the impact counts."""
+    summary = impact_of(sessions, zone_set_id).summary()
+    with sessions.begin() as session:
+        _move(session, zone_set_id, "notice")
+        session.merge(NoticeRow(zone_set_id=zone_set_id, opened_by=actor, closes_on=closes_on,
+                                summary=summary))
+        audit.record(session, actor, "zone_set_notice", zone_set_id=zone_set_id,
+                     closes_on=closes_on.isoformat() if closes_on else None,
+                     addresses_moved=summary["addresses_moved"])
+    return summary
+
+
+def schedule(sessions: sessionmaker, zone_set_id: str, effective_from: dt.date,
+             actor: str) -> None:
+    with sessions.begin() as session:
+        _move(session, zone_set_id, "scheduled", effective_from=effective_from)
+        audit.record(session, actor, "zone_set_scheduled", zone_set_id=zone_set_id,
+                     effective_from=effective_from.isoformat())
+
+
+def publish(sessions: sessionmaker, zone_set_id: str, actor: str,
+            expected_current: str | None = None) -> str | None:
+    """Publish atomically (the old version is retired in the same transaction); returns the
+    version that was published before."""
+    with sessions() as session:
+        row = session.get(ZoneSetRow, zone_set_id)
+        if row is None:
+            raise NotFound(N_("没有找到版本 %(id)s。"), field="id", id=zone_set_id)
+        if row.status not in ALLOWED_FROM["published"]:
+            raise Conflict(N_("版本 %(id)s 当前状态是“%(status)s”，需先公示才能发布。"),
+                           field="status", id=zone_set_id, status=row.status)
+        previous = storage.published_zone_set_id(session)
+    storage.publish(sessions, zone_set_id,
+                    expected_current=expected_current if expected_current else previous)
+    with sessions.begin() as session:
+        audit.record(session, actor, "zone_set_published", zone_set_id=zone_set_id,
+                     previous=previous, file_sha256=row.source_sha256)
+    return previous
+
+
+def rollback(sessions: sessionmaker, actor: str, expected_current: str | None = None) -> str:
+    """Re-publish the version that was published before the current one."""
+    with sessions() as session:
+        current = storage.published_zone_set_id(session)
+        previous = _previous_published(session)
+    if previous is None:
+        raise Conflict(N_("没有可以回滚到的上一个版本。"))
+    if expected_current and expected_current != current:
+        raise Conflict(N_("发布失败：已有其他人发布了新版本，请刷新后重试。"))
+    storage.publish(sessions, previous, expected_current=current)
+    with sessions.begin() as session:
+        audit.record(session, actor, "zone_set_rolled_back", zone_set_id=previous,
+                     rolled_back=current)
+    return previous
+
+
+def publish_due(sessions: sessionmaker, today: dt.date | None = None,
+                actor: str = "scheduler") -> list[str]:
+    """Publish the scheduled version whose effective date has arrived (the latest one)."""
+    today = today or dt.date.today()
+    with sessions() as session:
+        due = session.scalars(select(ZoneSetRow.id).where(
+            ZoneSetRow.status == "scheduled", ZoneSetRow.effective_from <= today)
+            .order_by(ZoneSetRow.effective_from.desc())).first()
+    if due is None:
+        return []
+    publish(sessions, due, actor)
+    return [due]
+
+
+def notice(session: Session, zone_set_id: str) -> NoticeRow:
+    row = session.get(NoticeRow, zone_set_id)
+    zone_set = session.get(ZoneSetRow, zone_set_id)
+    if row is None or zone_set is None or zone_set.status != "notice":
+        raise NotFound(N_("没有找到正在公示的版本 %(id)s。"), field="id", id=zone_set_id[:64])
+    return row
+
+
+def open_notices(session: Session) -> list[NoticeRow]:
+    return list(session.scalars(select(NoticeRow).join(
+        ZoneSetRow, ZoneSetRow.id == NoticeRow.zone_set_id)
+        .where(ZoneSetRow.status == "notice").order_by(NoticeRow.opened_at.desc())))
+
+
+def add_comment(sessions: sessionmaker, zone_set_id: str, body: str, name: str = "",
+                contact: str = "") -> None:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidParameter(N_("请填写意见内容。"), field="body")
+    if len(body) > MAX_COMMENT_CHARS:
+        raise InvalidParameter(N_("意见太长了（最多 %(max)s 字）。"), field="body",
+                               max=MAX_COMMENT_CHARS)
+    with sessions.begin() as session:
+        notice(session, zone_set_id)
+        session.add(NoticeCommentRow(zone_set_id=zone_set_id, body=body,
+                                     name=(name or "").strip()[:64],
+                                     contact=(contact or "").strip()[:64]))
+
+
+def comments(session: Session, zone_set_id: str) -> list[NoticeCommentRow]:
+    return list(session.scalars(select(NoticeCommentRow).where(
+        NoticeCommentRow.zone_set_id == zone_set_id).order_by(NoticeCommentRow.id)))
+
+
+def zones_frame(zone_set: ZoneSet) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({
+        "zone_id": [z.zone_id for z in zone_set.zones],
+        "level": [z.level for z in zone_set.zones],
+        "school_codes": [",".join(z.school_codes) for z in zone_set.zones],
+        "allocation": [z.allocation for z in zone_set.zones],
+        "description": [z.description for z in zone_set.zones],
+        "address_rules": [json.dumps([r.to_dict() for r in z.address_rules], ensure_ascii=False)
+                          for z in zone_set.zones],
+    }, geometry=[z.geometry for z in zone_set.zones], crs=crs.WGS84)
+
+
+def export(zone_set: ZoneSet, fmt: str) -> bytes:
+    drivers = {"geojson": "GeoJSON", "gpkg": "GPKG"}
+    if fmt not in drivers:
+        raise InvalidParameter(N_("不支持的下载格式：%(fmt)s"), field="format", fmt=fmt[:10])
+    return write_frame(zones_frame(zone_set), drivers[fmt])
