@@ -11,6 +11,7 @@ from admissions import console, inquiries
 from admissions.inquiry_stats import statistics
 from webapp.hotline_support import any_permission, error_text
 from webapp.i18n import current_lang, translate
+from webapp.public import answer_context
 from webapp.services import services, snapshot
 from zones import audit
 from zones.errors import N_, NotFound, XuequError
@@ -33,7 +34,7 @@ def console_page():
                 error = error_text(exc)
         overdue = inquiries.overdue(session, current_user)
     return render_template("hotline/console.html", query=query, found=found, error=error,
-                           overdue=overdue)
+                           overdue=overdue, **answer_context(found.answer if found else None))
 
 
 @bp.get("/area")
