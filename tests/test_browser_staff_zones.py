@@ -57,7 +57,7 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         screenshot(staff, "issue5-validation")
         staff.fill("#zone_set_id", "browser-v2")
         staff.click("button[value=save]")
-        assert staff.inner_text("#status") == "draft"
+        assert staff.get_attribute("#status", "data-status") == "draft"
         assert public_version(public) == "sample-2027"
 
         staff.click("text=影响预览")
@@ -67,7 +67,7 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         staff.go_back()
 
         staff.click("button:has-text(\"发布公示\")")
-        assert staff.inner_text("#status") == "notice"
+        assert staff.get_attribute("#status", "data-status") == "notice"
         public.goto("/notices/")
         public.click("text=browser-v2")
         assert "个地址对应学校发生变化" in public.inner_text("#notice-summary")
@@ -82,12 +82,13 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         staff.go_back()
 
         staff.click("#publish")
-        assert staff.inner_text("#status") == "published"
+        assert staff.get_attribute("#status", "data-status") == "published"
         assert public_version(public) == "browser-v2"
         assert public.request.get("/healthz").json()["published_version"]["id"] == "browser-v2"
 
         staff.click("#rollback")
-        assert staff.inner_text("#status") == "published"  # now the restored version's page
+        # now the restored version's page
+        assert staff.get_attribute("#status", "data-status") == "published"
         assert "sample-2027" in staff.url
         assert public_version(public) == "sample-2027"
     finally:

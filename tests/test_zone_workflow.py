@@ -177,6 +177,18 @@ def test_a_scheduled_version_is_published_on_its_effective_date(own_app, tmp_pat
             dt.date(2027, 3, 1)
 
 
+def test_the_web_process_publishes_a_due_version_by_itself(own_app, tmp_path):
+    _draft_on_notice(own_app, tmp_path, "auto")
+    assert cli(own_app, "schedule", "auto", "--effective-from", "2027-03-01").exit_code == 0
+    own_app.config.update(SCHEDULE_CHECK_SECONDS=0, SCHEDULE_TODAY=dt.date(2027, 2, 28))
+    assert published_version(own_app) == "sample-2027"
+    own_app.config["SCHEDULE_TODAY"] = dt.date(2027, 3, 1)
+    assert published_version(own_app) == "auto"  # the request itself triggered the check
+    with own_app.app_context(), services().sessions() as session:
+        actors = {e.actor for e in audit.entries(session) if e.zone_set_id == "auto"}
+    assert "scheduler" in actors
+
+
 @pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
 def test_any_version_downloads_as_geojson_or_gpkg(own_app, tmp_path, suffix):
     out = tmp_path / f"sample{suffix}"

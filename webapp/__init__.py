@@ -66,9 +66,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(vendor_bp)
     csrf.exempt(api_bp)  # JSON API: no cookies are read, so no cross-site forgery to stop
     app.register_blueprint(public_bp)
-    from webapp import hotline_features, notices, staff_zones
+    from webapp import hotline_features, notices, scheduling, staff_zones
     hotline_features.init_app(app)
     staff_zones.init_app(app)
+    scheduling.init_app(app)
     app.register_blueprint(notices.bp)
     errors.register(app)
     compression.init_app(app)

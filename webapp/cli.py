@@ -24,7 +24,7 @@ db_cli = AppGroup("db", help="Database schema.")
 
 
 def _fail(error: XuequError) -> None:
-    raise click.ClickException(error.message % error.params if error.params else error.message)
+    raise click.ClickException(str(error))
 
 
 @data_cli.command("load-sample")

@@ -6,8 +6,8 @@ from flask import Blueprint, render_template, request
 
 from admissions import inquiries, kb_search, knowledge
 from webapp.api.hotline import submit_inquiry
-from webapp.hotline_support import error_text, limit_lookups, limit_submissions
-from webapp.i18n import translate
+from webapp.hotline_support import limit_lookups, limit_submissions
+from webapp.i18n import error_message, translate
 from webapp.services import services, snapshot
 from zones.errors import NotFound, XuequError
 
@@ -22,7 +22,7 @@ def _search(kinds: tuple[str, ...]):
         with services().sessions() as session:
             return query, kb_search.search(session, query, kinds, limit=20), None
     except XuequError as error:
-        return query, None, error_text(error)
+        return query, None, error_message(error)
 
 
 @bp.get("/gk/")
@@ -83,7 +83,7 @@ def new_inquiry():
                                     request.form.to_dict(), translate)
             return render_template("disclosure/inquiry_received.html", result=result), 201
         except XuequError as exc:
-            error, field = error_text(exc), exc.field
+            error, field = error_message(exc), exc.field
     return render_template("disclosure/inquiry_form.html", form=form, error=error,
                            field=field, schools=_schools()), 400 if error else 200
 
@@ -99,7 +99,7 @@ def inquiry_status():
                                                   request.form.get("phone_last4", ""))
                 view = inquiries.public_view(inquiry, translate)
         except NotFound as exc:
-            error = error_text(exc)
+            error = error_message(exc)
     return render_template("disclosure/inquiry_status.html", view=view, error=error,
                            tracking=request.form.get("tracking", "")), 404 if error else 200
 

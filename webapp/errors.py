@@ -6,7 +6,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from webapp.i18n import translate
+from webapp.i18n import error_message, translate
 from zones.errors import (N_, Conflict, InvalidData, InvalidParameter, NotFound, ServiceUnavailable,
                           XuequError)
 
@@ -52,11 +52,8 @@ def _respond(status: int, body: dict):
 def register(app: Flask) -> None:
     @app.errorhandler(XuequError)
     def domain_error(error: XuequError):
-        message = translate(error.message)
-        if error.params:
-            message = message % error.params
-        return _respond(status_for(error), error_body(error.code, message, error.field,
-                                                      error.hint))
+        return _respond(status_for(error), error_body(error.code, error_message(error),
+                                                      error.field, error.hint))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

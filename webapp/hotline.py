@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from admissions import console, inquiries
 from admissions.inquiry_stats import statistics
-from webapp.hotline_support import any_permission, error_text
+from webapp.hotline_support import any_permission
+from webapp.i18n import error_message
 from webapp.i18n import current_lang, translate
 from webapp.public import answer_context
 from webapp.services import services, snapshot
@@ -31,7 +32,7 @@ def console_page():
             try:
                 found = console.search(snapshot(), session, query, current_lang(), translate)
             except XuequError as exc:
-                error = error_text(exc)
+                error = error_message(exc)
         overdue = inquiries.overdue(session, current_user)
     return render_template("hotline/console.html", query=query, found=found, error=error,
                            overdue=overdue, **answer_context(found.answer if found else None))
@@ -43,7 +44,7 @@ def area():
     try:
         report = console.area_report(snapshot(), request.args.get("name") or "")
     except XuequError as exc:
-        return render_template("hotline/message.html", message=error_text(exc)), 404
+        return render_template("hotline/message.html", message=error_message(exc)), 404
     return render_template("hotline/area.html", report=report)
 
 
@@ -53,7 +54,7 @@ def school(code: str):
     try:
         report = console.school_report(snapshot(), code)
     except XuequError as exc:
-        return render_template("hotline/message.html", message=error_text(exc)), 404
+        return render_template("hotline/message.html", message=error_message(exc)), 404
     return render_template("hotline/school.html", report=report)
 
 
@@ -77,7 +78,7 @@ def new_inquiry():
                              tracking=inquiry.tracking, kind=inquiry.kind)
             return redirect(url_for("hotline.inquiry", tracking=inquiry.tracking))
         except XuequError as exc:
-            error, field = error_text(exc), exc.field
+            error, field = error_message(exc), exc.field
     return render_template("hotline/inquiry_new.html", form=form, error=error, field=field,
                            schools=_schools()), 400 if error else 200
 
@@ -166,7 +167,7 @@ def inquiry_action(tracking: str, action: str):
             session.commit()
         except XuequError as exc:
             session.rollback()
-            return _render_case(_load(session, tracking), error_text(exc), 400)
+            return _render_case(_load(session, tracking), error_message(exc), 400)
     return redirect(url_for("hotline.inquiry", tracking=tracking))
 
 

@@ -11,8 +11,6 @@ from markupsafe import Markup, escape
 
 from admissions import inquiries, knowledge
 from webapp.extensions import limiter
-from webapp.i18n import translate
-from zones.errors import XuequError
 
 
 def any_permission(*permissions: str):
@@ -28,9 +26,6 @@ def any_permission(*permissions: str):
     return decorator
 
 
-def error_text(error: XuequError) -> str:
-    message = translate(error.message)
-    return message % error.params if error.params else message
 
 
 def highlight(text: str, spans) -> Markup:

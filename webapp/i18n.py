@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_babel import gettext
 
+from zones.errors import XuequError
+
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
@@ -15,6 +17,15 @@ def select_locale() -> str:
 def current_lang() -> str:
     from flask_babel import get_locale
     return "en" if str(get_locale()).startswith("en") else "zh"
+
+
+def error_message(error: XuequError) -> str:
+    """A typed error's message in the user's language, with its parameters filled in.
+    Parameters that are catalogue strings themselves (labels such as 小学) are translated
+    too; anything else (an address, a number) is not in the catalogue and stays as it is."""
+    params = {k: translate(v) if isinstance(v, str) else v for k, v in error.params.items()}
+    message = translate(error.message)
+    return message % params if params else message
 
 
 def translate(message: str) -> str:

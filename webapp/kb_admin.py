@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from admissions import knowledge
 from webapp.auth import permission_required
-from webapp.hotline_support import error_text
+from webapp.i18n import error_message
 from webapp.services import services
 from zones import audit
 from zones.errors import XuequError
@@ -58,7 +58,7 @@ def edit(kind: str, code: str | None):
                 return redirect(url_for("kb_admin.history", kind=kind, code=saved.code))
             except XuequError as exc:
                 session.rollback()
-                error, field = error_text(exc), exc.field
+                error, field = error_message(exc), exc.field
         return render_template("kb/edit.html", kind=kind, code=code, entry=entry,
                                values=values, error=error, field=field), 400 if error else 200
 

@@ -16,7 +16,7 @@ from admissions.timeline import annotate
 from admissions.wizard import assess, checklist, parse_household
 from gis import crs
 from webapp.api import logic
-from webapp.i18n import current_lang, translate
+from webapp.i18n import current_lang, error_message, translate
 from webapp.mapview import MapCache, build_map
 from webapp.services import snapshot
 from webapp.tiles import tiles_from_config
@@ -58,9 +58,6 @@ def tiles():
                              current_app.config.get("TIANDITU_KEY", ""))
 
 
-def error_text(exc: InvalidParameter) -> str:
-    message = translate(exc.message)
-    return message % exc.params if exc.params else message
 
 
 def lookup(form) -> tuple[dict | None, str | None]:
@@ -71,7 +68,7 @@ def lookup(form) -> tuple[dict | None, str | None]:
     try:
         return logic.lookup(snapshot(), args, current_lang(), translate), None
     except InvalidParameter as exc:
-        return None, error_text(exc)
+        return None, error_message(exc)
 
 
 def answer_context(answer: dict | None) -> dict:
@@ -164,7 +161,7 @@ def wizard():
                       "reasons": [translate(r) for r in assessment.reasons],
                       **checklist(assessment, current.cycle, current_lang())}
         except InvalidParameter as exc:
-            error, field = error_text(exc), exc.field
+            error, field = error_message(exc), exc.field
     cycle = localize(current.cycle, current_lang()) if current.cycle else {}
     return render_template("wizard.html", form=form, result=result, error=error,
                            error_field=field, school=school, schools=_schools_for_wizard(),

@@ -17,10 +17,11 @@ from werkzeug.utils import secure_filename
 from gis.geojson import feature, feature_collection
 from gis.vector_io import EXTENSIONS, sha256_of
 from webapp.auth import add_staff_link, permission_required
-from webapp.i18n import translate
+from webapp.i18n import error_message, translate
 from webapp.services import services
 from zones import audit, intake, storage, workflow
 from zones.errors import N_, InvalidParameter, XuequError
+from zones.model import ZONE_SET_STATUS_LABELS
 from zones.mapping import TARGETS, guess_mapping
 
 bp = Blueprint("staff_zones", __name__, url_prefix="/staff/zones")
@@ -28,9 +29,6 @@ TOKEN = re.compile(r"[0-9a-f]{32}")
 OPTIONS = ("layer", "encoding", "crs")
 
 
-def _message(error: XuequError) -> str:
-    text = translate(error.message)
-    return text % error.params if error.params else text
 
 
 def _actor() -> str:
@@ -111,7 +109,7 @@ def mapping(token: str):
     except intake.UploadRefused as error:
         meta = json.loads((_upload_dir(token) / "meta.json").read_text())
         return render_template("staff/zones_upload.html", meta=meta, upload=None,
-                               error=_message(error), error_field=error.field, **context), 422
+                               error=error_message(error), error_field=error.field, **context), 422
     chosen = {t: values.get(t) for t in TARGETS} if request.method == "POST" \
         else guess_mapping(upload.columns)
     chosen["level_value"] = values.get("level_value", "")
@@ -291,5 +289,7 @@ def audit_log():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.filters["zone_status"] = lambda status: translate(
+        ZONE_SET_STATUS_LABELS.get(status, status))
     add_staff_link(app, "edit", "staff_zones.versions", N_("学区版本：上传、校验、公示、发布"))
     add_staff_link(app, "edit", "staff_zones.audit_log", N_("操作日志"))

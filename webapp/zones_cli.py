@@ -21,7 +21,7 @@ STEPS = ("attributes", "geometry", "coverage", "rules")
 
 
 def _message(error: XuequError) -> str:
-    return error.message % error.params if error.params else error.message
+    return str(error)  # the CLI speaks the bureau's language: the Chinese message
 
 
 def _guarded(function):

@@ -7,11 +7,15 @@ from typing import Literal
 
 from shapely.geometry.base import BaseGeometry
 
+from zones.errors import N_
+
 Level = Literal["primary", "middle"]
 LEVELS: tuple[Level, ...] = ("primary", "middle")
 SCHOOL_LEVELS = ("primary", "middle", "nine_year")
 ALLOCATIONS = ("direct", "lottery")
 ZONE_SET_STATUSES = ("draft", "notice", "scheduled", "published", "retired")
+ZONE_SET_STATUS_LABELS = {"draft": N_("草稿"), "notice": N_("公示中"), "scheduled": N_("已排期"),
+                          "published": N_("已发布"), "retired": N_("已停用")}
 
 
 @dataclass(frozen=True)

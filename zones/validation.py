@@ -61,8 +61,10 @@ class Finding:
 
     def to_dict(self, translate: Callable[[str], str] = lambda s: s) -> dict:
         text = translate(self.message)
+        # Labels among the parameters (小学, 初中) are catalogue strings too.
+        params = {k: translate(v) if isinstance(v, str) else v for k, v in self.params.items()}
         out = {"code": self.code, "severity": self.severity,
-               "message": text % self.params if self.params else text,
+               "message": text % params if params else text,
                "zone_id": self.zone_id, "level": self.level, "lng": self.lng, "lat": self.lat,
                "area_m2": self.area_m2, "repairable": self.repairable}
         if self.geometry is not None and not self.geometry.is_empty:
@@ -273,7 +275,7 @@ def _check_level_cover(zones: list[Zone], metric: np.ndarray, district: BaseGeom
             sliver = gap.area < SLIVER_M2
             yield _at(Finding("sliver_gap" if sliver else "gap", WARNING, N_(
                 "区界内有 %(area)s 平方米未划入任何%(level)s学区。"),
-                {"area": round(gap.area, 1), "level": "小学" if level == "primary" else "初中"},
+                {"area": round(gap.area, 1), "level": N_("小学") if level == "primary" else N_("初中")},
                 level=level, area_m2=round(gap.area, 1)), gap)
 
 

@@ -19,7 +19,7 @@ from zones import audit, storage
 from zones.errors import N_, Conflict, InvalidData, InvalidParameter, NotFound
 from zones.impact import Impact, impact
 from zones.index import ZoneIndex
-from zones.model import School, Zone, ZoneSet
+from zones.model import ZONE_SET_STATUS_LABELS, School, Zone, ZoneSet
 from zones.notice_tables import NoticeCommentRow, NoticeRow
 from zones.tables import ZoneSetRow
 from zones.validation import Report
@@ -100,7 +100,9 @@ def _move(session: Session, zone_set_id: str, to: str, **values) -> ZoneSetRow:
         .values(status=to, **values)).rowcount
     if not done:
         raise Conflict(N_("版本 %(id)s 当前状态是“%(status)s”，不能转为“%(to)s”。"),
-                       field="status", id=zone_set_id, status=row.status, to=to)
+                       field="status", id=zone_set_id,
+                       status=ZONE_SET_STATUS_LABELS.get(row.status, row.status),
+                       to=ZONE_SET_STATUS_LABELS.get(to, to))
     return row
 
 
@@ -136,7 +138,8 @@ def publish(sessions: sessionmaker, zone_set_id: str, actor: str,
             raise NotFound(N_("没有找到版本 %(id)s。"), field="id", id=zone_set_id)
         if row.status not in ALLOWED_FROM["published"]:
             raise Conflict(N_("版本 %(id)s 当前状态是“%(status)s”，需先公示才能发布。"),
-                           field="status", id=zone_set_id, status=row.status)
+                           field="status", id=zone_set_id,
+                           status=ZONE_SET_STATUS_LABELS.get(row.status, row.status))
         previous = storage.published_zone_set_id(session)
     storage.publish(sessions, zone_set_id,
                     expected_current=expected_current if expected_current else previous)
