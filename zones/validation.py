@@ -275,7 +275,8 @@ def _check_level_cover(zones: list[Zone], metric: np.ndarray, district: BaseGeom
             sliver = gap.area < SLIVER_M2
             yield _at(Finding("sliver_gap" if sliver else "gap", WARNING, N_(
                 "区界内有 %(area)s 平方米未划入任何%(level)s学区。"),
-                {"area": round(gap.area, 1), "level": N_("小学") if level == "primary" else N_("初中")},
+                {"area": round(gap.area, 1),
+                 "level": N_("小学") if level == "primary" else N_("初中")},
                 level=level, area_m2=round(gap.area, 1)), gap)
 
 
