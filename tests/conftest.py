@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 import shapely
@@ -13,6 +14,8 @@ from zones.index import ZoneIndex
 from zones.model import AddressRule, Zone, ZoneSet
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Apps built by tests keep their files (uploads, secret key) out of the repository's instance/.
+os.environ.setdefault("XUEQU_INSTANCE_PATH", tempfile.mkdtemp(prefix="xuequ-instance-"))
 
 
 def need(condition: bool, reason: str) -> None:

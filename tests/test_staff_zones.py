@@ -201,3 +201,19 @@ def test_comments_are_rate_limited(tmp_path):
     codes = [client.post("/notices/rl/comments", data={"csrf_token": csrf, "body": f"意见{i}"}
                          ).status_code for i in range(7)]
     assert codes[:5] == [302] * 5 and 429 in codes[5:]
+
+
+def test_uploaded_files_are_not_kept_past_a_day(own_app, tmp_path):
+    import os
+    import time
+    from pathlib import Path
+    editor = signed_in(own_app, "editor")
+    file = gbk_shapefile_zip(tmp_path, redrawn_zones())
+    first = upload(editor, file).headers["Location"]
+    uploads = Path(own_app.instance_path) / "uploads"
+    old = uploads / re.search(r"[0-9a-f]{32}", first).group()
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    second = upload(editor, file).headers["Location"]
+    assert not old.exists()
+    assert (uploads / re.search(r"[0-9a-f]{32}", second).group()).exists()

@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # XUEQU_INSTANCE_PATH moves instance/ (database, secret, uploads) elsewhere; tests use it.
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("XUEQU_INSTANCE_PATH") or None)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config is None:

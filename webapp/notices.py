@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from webapp.extensions import limiter
-from webapp.i18n import translate
+from webapp.i18n import error_message, translate
 from webapp.services import services
-from webapp.staff_zones import _message, _zones_geojson
+from webapp.staff_zones import _zones_geojson
 from zones import storage, workflow
 from zones.errors import N_, InvalidParameter
 
@@ -55,6 +55,6 @@ def comment(zone_set_id: str):
     except InvalidParameter as error:
         row, zone_set = _open(zone_set_id)
         return render_template("notices/notice.html", notice=row, zone_set=zone_set,
-                               error=_message(error)), 400
+                               error=error_message(error)), 400
     flash(translate(N_("感谢您的意见，我们已收到。")))
     return redirect(url_for(".notice", zone_set_id=zone_set_id))

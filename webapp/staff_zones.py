@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -44,6 +46,18 @@ def _upload_dir(token: str) -> Path:
     return path
 
 
+UPLOAD_KEEP_SECONDS = 24 * 3600
+
+
+def _forget_old_uploads(uploads: Path) -> None:
+    """Uploaded files are needed only while staff map and check them; the draft, once saved,
+    lives in the database and the audit log keeps the file's SHA-256. Older ones go."""
+    cutoff = time.time() - UPLOAD_KEEP_SECONDS
+    for directory in uploads.glob("*"):
+        if TOKEN.fullmatch(directory.name) and directory.stat().st_mtime < cutoff:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def _zones_geojson(zone_set) -> dict:
     return feature_collection(feature(z.geometry, {
         "zone_id": z.zone_id, "level": z.level, "school_codes": list(z.school_codes),
@@ -72,7 +86,9 @@ def upload():
         flash(translate(N_("请选择要上传的文件。")))
         return redirect(url_for(".versions"))
     token = uuid.uuid4().hex
-    directory = Path(current_app.instance_path) / "uploads" / token
+    uploads = Path(current_app.instance_path) / "uploads"
+    _forget_old_uploads(uploads)
+    directory = uploads / token
     directory.mkdir(parents=True)
     name = secure_filename(file.filename) or "upload"
     suffix = Path(file.filename).suffix.lower()

@@ -20,16 +20,12 @@ from zones.mapping import TARGETS, guess_mapping
 STEPS = ("attributes", "geometry", "coverage", "rules")
 
 
-def _message(error: XuequError) -> str:
-    return str(error)  # the CLI speaks the bureau's language: the Chinese message
-
-
 def _guarded(function):
     def run(*args, **kwargs):
         try:
             return function(*args, **kwargs)
         except XuequError as error:
-            raise click.ClickException(_message(error)) from error
+            raise click.ClickException(str(error)) from error
     run.__name__, run.__doc__ = function.__name__, function.__doc__
     return run
 
