@@ -102,6 +102,22 @@ def test_picking_a_suggestion_looks_it_up(page, home):
     assert "q=%E4%B8%B4%E6%B2%B3" in seen[-1]
 
 
+def test_real_suggestions_from_the_address_search(page, sample_snapshot):
+    """No stub: the page asks /api/v1/addresses/suggest and the answer follows the pick."""
+    xiaoqu = next(p for p in sample_snapshot.gazetteer.places if p.kind == "xiaoqu"
+                  and len(p.address) >= 4)
+    page.goto("/")
+    page.locator("#address").press_sequentially(xiaoqu.address[:3], delay=40)
+    options = page.locator("#suggestions [role=option]")
+    options.first.wait_for()
+    texts = options.all_inner_texts()
+    assert any(xiaoqu.address[:3] in text for text in texts)
+    chosen = next(i for i, text in enumerate(texts) if xiaoqu.address[:3] in text)
+    options.nth(chosen).click()
+    page.wait_for_selector("#answer[data-status]")
+    assert xiaoqu.address[:3] in page.locator(".matched").inner_text()
+
+
 def test_search_still_works_when_suggestions_are_missing(page, home):
     calls = []
 
