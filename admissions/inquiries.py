@@ -183,6 +183,9 @@ def next_sequence(session: Session, year: int) -> int:
         return next_sequence(session, year)
 
 
+BEIJING_OFFSET = dt.timedelta(hours=8)  # times are stored in UTC
+
+
 def tracking_number(year: int, number: int) -> str:
     return f"{TRACKING_PREFIX}-{year}-{number:06d}"
 
@@ -199,8 +202,9 @@ def create(session: Session, new: NewInquiry, actor: Actor, channel: str,
            now: dt.datetime | None = None) -> Inquiry:
     """Record a new case (受理). Call it first in its transaction (see next_sequence)."""
     now = now or utcnow()
-    number = next_sequence(session, now.year)
-    inquiry = Inquiry(tracking=tracking_number(now.year, number), kind=new.kind,
+    year = (now + BEIJING_OFFSET).year  # the bureau's year, not UTC's, on New Year's night
+    number = next_sequence(session, year)
+    inquiry = Inquiry(tracking=tracking_number(year, number), kind=new.kind,
                       channel=channel, school_code=new.school_code, content=new.content,
                       caller_name=new.caller_name, caller_phone=new.caller_phone,
                       contact_consent=new.contact_consent, status="received",

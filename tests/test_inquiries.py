@@ -45,6 +45,16 @@ def _do(app, tracking, fn, *args, **kwargs):
         fn(session, case, *args, **kwargs)
 
 
+def test_a_case_on_new_years_night_in_beijing_gets_the_new_year(app):
+    import datetime as dt
+    with app.app_context():
+        new = inquiries.clean_new(FORM, {"EDP16"})
+        with services().sessions.begin() as session:
+            late = inquiries.create(session, new, inquiries.SystemActor(), "web",
+                                    now=dt.datetime(2030, 12, 31, 16, 30))  # 00:30 in Beijing
+            assert late.tracking.startswith("EDJY-2031-")
+
+
 def test_tracking_numbers_are_sequential_per_year_and_race_safe(app):
     numbers: list[str] = []
 
