@@ -15,13 +15,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pyogrio
 import pyproj
 import shapely
 
 from gis import crs as crs_mod
+
+if TYPE_CHECKING:  # pyogrio and GeoPandas load only when a file is read or written: a
+    import geopandas as gpd  # web worker that never sees an upload keeps ~60 MB less.
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -270,6 +273,7 @@ def coordinate_warnings(bounds: tuple[float, float, float, float], source: str) 
 # ---- reading ----------------------------------------------------------------------------
 
 def _read_frame(source: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    import pyogrio
     try:
         return pyogrio.read_dataframe(source, layer=layer, encoding=encoding)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
@@ -279,6 +283,7 @@ def _read_frame(source: Path, layer: str | None, encoding: str | None) -> gpd.Ge
 
 
 def _layers(source: Path) -> list[str]:
+    import pyogrio
     try:
         return [str(name) for name in pyogrio.list_layers(source)[:, 0]]
     except (pyogrio.errors.DataSourceError, ValueError) as exc:
@@ -289,6 +294,8 @@ def read_upload(path: Path, filename: str, *, layer: str | None = None,
                 encoding: str | None = None, declared_crs: str | None = None,
                 max_bytes: int = MAX_UPLOAD_BYTES) -> VectorUpload:
     """Read an uploaded file into a WGS84 GeoDataFrame, refusing anything unsafe or unclear."""
+    import geopandas as gpd
+    import pyogrio
     path = Path(path)
     kind = _check_envelope(path, filename, max_bytes)
     digest = sha256_of(path)
@@ -349,6 +356,7 @@ def read_upload(path: Path, filename: str, *, layer: str | None = None,
 
 def write_frame(frame: gpd.GeoDataFrame, driver: str) -> bytes:
     """The frame as a GeoJSON or GeoPackage file's bytes (written by pyogrio)."""
+    import pyogrio
     suffix = {"GeoJSON": ".geojson", "GPKG": ".gpkg"}[driver]
     with tempfile.TemporaryDirectory(prefix="xuequ-export-") as tmp:
         out = Path(tmp) / f"zones{suffix}"

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+if TYPE_CHECKING:  # Alembic is imported only when migrating, not by every web worker
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -43,6 +46,7 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -51,4 +55,5 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision` with Alembic (the only way the schema changes)."""
+    from alembic import command
     command.upgrade(alembic_config(engine), revision)

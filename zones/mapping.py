@@ -3,11 +3,12 @@ allocation, description, address rules). Rows become `Zone` objects as they are,
 when wrong: the validation report, not an exception, tells staff what to fix."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import re
 from dataclasses import dataclass
 
-import pandas as pd
 import shapely
 
 from zones.errors import N_, InvalidParameter
@@ -27,6 +28,9 @@ _GUESSES = {
 _LEVEL_WORDS = {"小学": "primary", "初中": "middle", "中学": "middle"}
 _ALLOCATION_WORDS = {"对口": "direct", "对口入学": "direct", "多校划片": "lottery",
                      "派位": "lottery"}
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ Who may call what (only publishers put on notice, publish and roll back) is enfo
 callers' permission checks; these functions enforce the order of the states."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import json
 from dataclasses import dataclass
 
-import geopandas as gpd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +29,9 @@ from zones.validation import Report
 ALLOWED_FROM = {"notice": ("draft",), "scheduled": ("notice",),
                 "published": ("notice", "scheduled")}
 MAX_COMMENT_CHARS = 2000
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 @dataclass
@@ -214,6 +218,7 @@ def comments(session: Session, zone_set_id: str) -> list[NoticeCommentRow]:
 
 
 def zones_frame(zone_set: ZoneSet) -> gpd.GeoDataFrame:
+    import geopandas as gpd  # only for exports: keeps GeoPandas out of every web worker
     return gpd.GeoDataFrame({
         "zone_id": [z.zone_id for z in zone_set.zones],
         "level": [z.level for z in zone_set.zones],
