@@ -31,7 +31,9 @@ KINDS = ("faq", "policy")
 STOP_WORDS = ("请问", "怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪里",
               "是不是", "能不能", "可不可以", "可以", "需要", "要求", "是否", "还是", "吗", "呢",
               "吧", "的", "了", "和", "与", "及", "或", "我家", "我们", "孩子", "请")
-SPLIT = re.compile(r"[\s\u3000,.;:!?，。；：！？、（）()\[\]【】“”\"'‘’《》<>/\\|*%_^+=~`-]+")
+# Control characters split too: a NUL ends SQLite's FTS5 query string and PostgreSQL refuses it.
+SPLIT = re.compile(r"[\x00-\x1f\x7f"
+                   r"\s\u3000,.;:!?，。；：！？、（）()\[\]【】“”\"'‘’《》<>/\\|*%_^+=~`-]+")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from gis.providers import OnlineProvider, with_providers
 from gis.suggest import Suggester
 from zones import storage
 from zones.errors import N_, InvalidParameter
-from zones.index import ZoneIndex
+from zones.index import ZoneIndex, on_earth
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
 
 SUGGESTION_MIN = 0.45  # weaker "did you mean" candidates are noise
@@ -85,7 +85,9 @@ def answer_point(snapshot: Snapshot, lat: float, lng: float, *, input_crs: str =
                  levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
                  translate: Translate = _identity, facts: AddressFacts | None = None,
                  location: dict | None = None) -> dict:
-    if input_crs != "wgs84":
+    if input_crs != "wgs84" and on_earth(lat, lng):
+        # Off-Earth values go to the lookup unconverted: it refuses them naming the field
+        # the caller sent, where the conversion would have turned them into NaN or noise.
         lng, lat = crs.to_wgs84(lng, lat, input_crs)
     point = snapshot.index.lookup(lat, lng, facts=facts, levels=levels)
     return compose(status=point.status, location=location or _location(lng, lat, "point"),

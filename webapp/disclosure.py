@@ -29,7 +29,7 @@ def _search(kinds: tuple[str, ...]):
 def directory():
     category = request.args.get("category") or None
     year_raw = request.args.get("year") or ""
-    year = int(year_raw) if year_raw.isdigit() and len(year_raw) == 4 else None
+    year = int(year_raw) if year_raw.isdecimal() and len(year_raw) == 4 else None
     query, hits, error = _search(("policy",))
     with services().sessions() as session:
         documents = knowledge.list_policies(session, category, year)

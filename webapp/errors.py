@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from webapp.i18n import error_message, translate
@@ -54,6 +55,18 @@ def register(app: Flask) -> None:
     def domain_error(error: XuequError):
         return _respond(status_for(error), error_body(error.code, error_message(error),
                                                       error.field, error.hint))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # Down, unreachable or locked: the request may work in a minute, so 503, not 500.
+        # Logged in full, since a malformed query is an OperationalError on SQLite too.
+        log.error("database unavailable", exc_info=error)
+        if "_login_user" not in g:  # loading the signed-in user failed: show the page as
+            g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's slot
+        response = make_response(domain_error(ServiceUnavailable(N_(
+            "数据库暂时无法访问，请稍后再试，或拨打招生咨询电话。"))))
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -9,7 +9,7 @@ from webapp.auth import permission_required
 from webapp.i18n import error_message
 from webapp.services import services
 from zones import audit
-from zones.errors import XuequError
+from zones.errors import N_, InvalidParameter, XuequError
 
 bp = Blueprint("kb_admin", __name__, url_prefix="/staff/kb")
 
@@ -35,6 +35,16 @@ def _form_values(kind: str, entry) -> dict:
     return {name: getattr(entry, name) for name in knowledge.FIELDS[kind]}
 
 
+def _version(raw: str | None) -> int | None:
+    """The version the editor started from (a hidden field), for the lost-update check."""
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdecimal():
+        raise InvalidParameter(N_("表单已损坏（版本号无效），请重新打开编辑页面。"),
+                               field="version")
+    return int(raw)
+
+
 @bp.route("/<kind>/new", methods=["GET", "POST"], defaults={"code": None})
 @bp.route("/<kind>/<code>/edit", methods=["GET", "POST"])
 @permission_required("edit")
@@ -48,10 +58,9 @@ def edit(kind: str, code: str | None):
             values = request.form.to_dict()
             values["published"] = bool(request.form.get("published"))
             values["sample"] = bool(entry.sample) if entry is not None else False
-            version = request.form.get("version")
             try:
                 saved = knowledge.save(session, kind, values, current_user.username, code=code,
-                                       expected_version=int(version) if version else None)
+                                       expected_version=_version(request.form.get("version")))
                 audit.record(session, current_user.username, f"kb_{kind}_saved",
                              code=saved.code, version=saved.version)
                 session.commit()

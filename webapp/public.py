@@ -31,7 +31,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 def remember_language():
     """?lang=en on a page switches the language for the rest of the visit (kept in the
     session). The JSON API stays stateless: its `lang` applies to that one request."""
-    if request.blueprint == "api":
+    if request.path.startswith("/api/"):
         return
     chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"] and session.get("lang") != chosen:

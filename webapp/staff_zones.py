@@ -298,8 +298,9 @@ def audit_log():
     with services().sessions() as session:
         rows = audit.entries(session, actor=actor,
                              since=dt.datetime.combine(since, dt.time()) if since else None,
+                             # 9999-12-31 has no next day: it means no end at all
                              until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
-                             if until else None)
+                             if until and until < dt.date.max else None)
     return render_template("staff/audit.html", entries=rows, args=request.args)
 
 

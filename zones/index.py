@@ -52,6 +52,14 @@ def overall_status(statuses: list[str]) -> str:
     return min(statuses, key=STATUS_ORDER.index)
 
 
+def on_earth(lat: float, lng: float) -> bool:
+    try:
+        validate_point(lat, lng)
+    except InvalidParameter:
+        return False
+    return True
+
+
 def validate_point(lat: float, lng: float) -> None:
     """Reject coordinates that are not a place on Earth (the API maps this to 400)."""
     for name, value, limit in (("lat", lat, 90.0), ("lng", lng, 180.0)):
@@ -160,10 +168,12 @@ class ZoneIndex:
             self._reject_swapped(lat, lng)  # Changchun's longitude is not a latitude
         validate_point(lat, lng)
         x, y = self._project(lng, lat)
-        cell = self.frame.cell(x, y)
+        # Half a world away, the district's Gauss-Kruger projection gives infinity.
+        projected = math.isfinite(x) and math.isfinite(y)
+        cell = self.frame.cell(x, y) if projected else -1
         in_a_zone_core = cell >= 0 and any(self.levels[lv].interior[cell] >= 0 for lv in levels)
-        if not in_a_zone_core and not self.district.dwithin(shapely.Point(x, y),
-                                                            EDGE_EPSILON_M):
+        if not in_a_zone_core and not (projected and self.district.dwithin(
+                shapely.Point(x, y), EDGE_EPSILON_M)):
             self._reject_swapped(lat, lng)
             results = {level: LevelResult("outside_district") for level in levels}
             return PointResult("outside_district", lng, lat, results)

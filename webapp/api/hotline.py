@@ -20,7 +20,7 @@ bp = Blueprint("api_hotline", __name__)
 def faq_search(session: Session, args: Mapping[str, str],
                url_for_hit: Callable[[str, str], str]) -> dict:
     limit_raw = args.get("limit") or "10"
-    if not limit_raw.isdigit() or not 1 <= int(limit_raw) <= 50:
+    if not limit_raw.isdecimal() or not 1 <= int(limit_raw) <= 50:
         raise InvalidParameter(N_("limit 必须是 1 到 50 之间的整数。"), field="limit")
     kinds = tuple(k for k in (args.get("kind") or "").split(",") if k)
     if any(k not in kb_search.KINDS for k in kinds):
@@ -60,12 +60,20 @@ def api_faq_search():
         return jsonify(faq_search(session, request.args, hit_url))
 
 
+def _json_object() -> dict:
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser's stack: not a form either way
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidParameter(N_("请求内容必须是一个 JSON 对象。"), field="body")
+    return data
+
+
 @bp.post("/api/v1/inquiries")
 @limit_submissions
 def api_submit_inquiry():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        data = request.form.to_dict()
+    data = _json_object() if request.is_json else request.form.to_dict()
     data = {k: v if isinstance(v, str) else str(v) for k, v in data.items()
             if isinstance(v, (str, int, bool))}
     body = submit_inquiry(services().sessions, set(snapshot().schools), data, translate)
