@@ -22,7 +22,7 @@ from webapp.auth import add_staff_link, permission_required
 from webapp.i18n import error_message, translate
 from webapp.services import services
 from zones import audit, intake, storage, workflow
-from zones.errors import N_, InvalidParameter, XuequError
+from zones.errors import N_, Conflict, InvalidParameter, XuequError
 from zones.model import ZONE_SET_STATUS_LABELS
 from zones.mapping import TARGETS, guess_mapping
 
@@ -59,9 +59,16 @@ def _forget_old_uploads(uploads: Path) -> None:
 
 
 def _zones_geojson(zone_set) -> dict:
-    return feature_collection(feature(z.geometry, {
-        "zone_id": z.zone_id, "level": z.level, "school_codes": list(z.school_codes),
-        "allocation": z.allocation, "description": z.description}) for z in zone_set.zones)
+    return zones_collection(zone_set.zones)
+
+
+def zones_collection(zones, tolerance_deg: float = 0.0) -> dict:
+    """Zones as GeoJSON; a tolerance thins the lines of a preview (1e-5° is about 1 m)."""
+    return feature_collection(feature(
+        z.geometry.simplify(tolerance_deg) if tolerance_deg else z.geometry, {
+            "zone_id": z.zone_id, "level": z.level, "school_codes": list(z.school_codes),
+            "allocation": z.allocation, "description": z.description})
+        for z in zones if z.geometry is not None and not z.geometry.is_empty)
 
 
 def _load(zone_set_id: str, with_zones: bool = True):
@@ -134,34 +141,47 @@ def mapping(token: str):
         return render_template("staff/zones_upload.html", **context)
     with services().sessions() as session:
         reference = workflow.reference_data(session)
-    zones, report = intake.check(upload, chosen, reference, fix=bool(values.get("repair")),
-                                 time_limit_s=current_app.config["VALIDATION_TIME_LIMIT"])
+    try:
+        zones, report = intake.check(upload, chosen, reference, fix=bool(values.get("repair")),
+                                     time_limit_s=current_app.config["VALIDATION_TIME_LIMIT"])
+    except InvalidParameter as error:
+        if values.get("format") == "json":
+            raise
+        # The form comes back as it was sent, with the field that needs a choice marked.
+        return render_template("staff/zones_upload.html", **context,
+                               error=error_message(error), error_field=error.field), 400
     if values.get("format") == "json":
         return jsonify({"sha256": meta["sha256"], "source_crs": upload.source_crs,
                         "report": report.to_dict(translate)})
     if values.get("action") == "save" and report.ok:
-        effective = values.get("effective_from")
-        zone_set_id = values.get("zone_set_id") or workflow.new_version_id(meta["sha256"])
-        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", zone_set_id):
-            raise InvalidParameter(N_("版本编号只能包含字母、数字、下划线、点和短横线。"),
-                                   field="zone_set_id")
-        workflow.save_draft(services().sessions, zones, report, zone_set_id=zone_set_id,
-                            actor=_actor(), sha256=meta["sha256"],
-                            label=values.get("label", "")[:200],
-                            effective_from=dt.date.fromisoformat(effective) if effective
-                            else None,
-                            source={"filename": meta["filename"], "crs": upload.source_crs,
-                                    "via": "web"})
-        return redirect(url_for(".version", zone_set_id=zone_set_id))
+        try:
+            return _save_draft(values, meta, upload, zones, report)
+        except (InvalidParameter, Conflict) as error:
+            context.update(error=error_message(error), error_field=error.field)
     findings = report.to_dict(translate)
     context.update(report=report, findings=findings,
+                   zones_geojson=zones_collection(zones, tolerance_deg=1e-5),
                    findings_geojson=feature_collection(
                        {"type": "Feature", "geometry": f.get("geometry") or (
                            {"type": "Point", "coordinates": [f["lng"], f["lat"]]}
                            if f["lng"] is not None else None),
                         "properties": {"label": f["message"], "severity": f["severity"]}}
                        for f in findings["findings"] if f.get("geometry") or f["lng"]))
-    return render_template("staff/zones_upload.html", **context)
+    return render_template("staff/zones_upload.html", **context), 400 if context["error"] else 200
+
+
+def _save_draft(values, meta, upload, zones, report):
+    zone_set_id = values.get("zone_set_id") or workflow.new_version_id(meta["sha256"])
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", zone_set_id):
+        raise InvalidParameter(N_("版本编号只能包含字母、数字、下划线、点和短横线。"),
+                               field="zone_set_id")
+    workflow.save_draft(services().sessions, zones, report, zone_set_id=zone_set_id,
+                        actor=_actor(), sha256=meta["sha256"],
+                        label=values.get("label", "")[:200],
+                        effective_from=_date(values.get("effective_from"), "effective_from"),
+                        source={"filename": meta["filename"], "crs": upload.source_crs,
+                                "via": "web"})
+    return redirect(url_for(".version", zone_set_id=zone_set_id))
 
 
 @bp.get("/<zone_set_id>/")
