@@ -40,7 +40,7 @@
       else { shown.forEach(function (l) { focus.addLayer(l); }); }
       features += shown.length;
       var bounds = focus.getLayers().length ? focus.getBounds() : group.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 15}); }
+      if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 15, animate: false}); }
     }
     function done() {
       pending -= 1;
