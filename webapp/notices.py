@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from webapp.extensions import limiter
 from webapp.i18n import error_message, translate
 from webapp.services import services
-from webapp.staff_zones import _zones_geojson
+from webapp.staff_zones import _school_names, _zones_geojson
 from zones import storage, workflow
 from zones.errors import N_, InvalidParameter
 
@@ -33,7 +33,8 @@ def _open(zone_set_id: str):
 @bp.get("/notices/<zone_set_id>/")
 def notice(zone_set_id: str):
     row, zone_set = _open(zone_set_id)
-    return render_template("notices/notice.html", notice=row, zone_set=zone_set, error=None)
+    return render_template("notices/notice.html", names=_school_names(), notice=row,
+                           zone_set=zone_set, error=None)
 
 
 @bp.get("/notices/<zone_set_id>/zones.geojson")
@@ -54,7 +55,8 @@ def comment(zone_set_id: str):
                              request.form.get("name", ""), request.form.get("contact", ""))
     except InvalidParameter as error:
         row, zone_set = _open(zone_set_id)
-        return render_template("notices/notice.html", notice=row, zone_set=zone_set,
+        return render_template("notices/notice.html", names=_school_names(), notice=row,
+                               zone_set=zone_set,
                                error=error_message(error)), 400
     flash(translate(N_("感谢您的意见，我们已收到。")))
     return redirect(url_for(".notice", zone_set_id=zone_set_id))

@@ -20,7 +20,7 @@ from gis.geojson import feature, feature_collection
 from gis.vector_io import EXTENSIONS, sha256_of
 from webapp.auth import add_staff_link, permission_required
 from webapp.i18n import error_message, translate
-from webapp.services import services
+from webapp.services import services, snapshot
 from zones import audit, intake, storage, workflow
 from zones.errors import N_, Conflict, InvalidParameter, XuequError
 from zones.model import ZONE_SET_STATUS_LABELS
@@ -148,8 +148,8 @@ def mapping(token: str):
         if values.get("format") == "json":
             raise
         # The form comes back as it was sent, with the field that needs a choice marked.
-        return render_template("staff/zones_upload.html", **context,
-                               error=error_message(error), error_field=error.field), 400
+        context.update(error=error_message(error), error_field=error.field)
+        return render_template("staff/zones_upload.html", **context), 400
     if values.get("format") == "json":
         return jsonify({"sha256": meta["sha256"], "source_crs": upload.source_crs,
                         "report": report.to_dict(translate)})
@@ -157,7 +157,8 @@ def mapping(token: str):
         try:
             return _save_draft(values, meta, upload, zones, report)
         except (InvalidParameter, Conflict) as error:
-            context.update(error=error_message(error), error_field=error.field)
+            field = "zone_set_id" if error.field == "id" else error.field  # storage's name
+            context.update(error=error_message(error), error_field=field)
     findings = report.to_dict(translate)
     context.update(report=report, findings=findings,
                    zones_geojson=zones_collection(zones, tolerance_deg=1e-5),
@@ -225,7 +226,16 @@ def impact(zone_set_id: str):
     data = result.to_dict()
     biggest = max([abs(r["delta"]) for r in data["per_school"]] or [1])
     return render_template("staff/zone_impact.html", zone_set_id=zone_set_id, impact=data,
-                           biggest=biggest, regions=result.regions_geojson())
+                           biggest=biggest, regions=result.regions_geojson(),
+                           names=_school_names())
+
+
+def _school_names() -> dict[str, str]:
+    """School names for the impact tables; a school the published data lacks keeps its code."""
+    try:
+        return {code: school.name for code, school in snapshot().schools.items()}
+    except XuequError:
+        return {}
 
 
 @bp.get("/<zone_set_id>/impact.json")

@@ -26,7 +26,10 @@
     L.control.zoom({zoomInTitle: el.dataset.zoomIn || "+",
                     zoomOutTitle: el.dataset.zoomOut || "-"}).addTo(map);
     var group = L.featureGroup().addTo(map);
-    var features = 0;
+    var focus = L.featureGroup();  // findings and changed regions: where the eye should go
+    var inline = (el.dataset.inline || "").split(" ").filter(Boolean);
+    var urls = (el.dataset.urls || "").split(" ").filter(Boolean);
+    var pending = inline.length + urls.length, features = 0;
     function add(data) {
       var layer = L.geoJSON(data, {style: style, pointToLayer: function (f, latlng) {
         return L.circleMarker(latlng, Object.assign(style(f), {radius: 7, fillOpacity: 0.8}));
@@ -34,17 +37,24 @@
         .addTo(group);
       var shown = layer.getLayers();
       if (shown.length && isZone(shown[0].feature.properties || {})) { layer.bringToBack(); }
+      else { shown.forEach(function (l) { focus.addLayer(l); }); }
       features += shown.length;
-      var bounds = group.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, {padding: [10, 10]}); }
-      el.setAttribute("data-loaded", String(features));
+      var bounds = focus.getLayers().length ? focus.getBounds() : group.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 15, animate: false}); }
+    }
+    function done() {
+      pending -= 1;
+      if (pending <= 0) { el.setAttribute("data-loaded", String(features)); }
     }
     map.setView([43.88, 125.45], 11);
-    (el.dataset.inline || "").split(" ").filter(Boolean).forEach(function (id) {
+    inline.forEach(function (id) {
       add(JSON.parse(document.getElementById(id).textContent));
+      done();
     });
-    (el.dataset.urls || "").split(" ").filter(Boolean).forEach(function (url) {
-      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(add);
+    urls.forEach(function (url) {
+      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); })
+        .then(add).finally(done);
     });
+    if (!pending) { el.setAttribute("data-loaded", "0"); }
   });
 })();
