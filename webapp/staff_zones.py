@@ -140,7 +140,6 @@ def mapping(token: str):
         return jsonify({"sha256": meta["sha256"], "source_crs": upload.source_crs,
                         "report": report.to_dict(translate)})
     if values.get("action") == "save" and report.ok:
-        effective = values.get("effective_from")
         zone_set_id = values.get("zone_set_id") or workflow.new_version_id(meta["sha256"])
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", zone_set_id):
             raise InvalidParameter(N_("版本编号只能包含字母、数字、下划线、点和短横线。"),
@@ -148,8 +147,7 @@ def mapping(token: str):
         workflow.save_draft(services().sessions, zones, report, zone_set_id=zone_set_id,
                             actor=_actor(), sha256=meta["sha256"],
                             label=values.get("label", "")[:200],
-                            effective_from=dt.date.fromisoformat(effective) if effective
-                            else None,
+                            effective_from=_date(values.get("effective_from"), "effective_from"),
                             source={"filename": meta["filename"], "crs": upload.source_crs,
                                     "via": "web"})
         return redirect(url_for(".version", zone_set_id=zone_set_id))
