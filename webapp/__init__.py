@@ -13,7 +13,7 @@ from flask_babel import Babel
 from admissions.dataset import load_dataset
 from admissions.service import build_snapshot
 from gis.providers import providers_from_settings
-from webapp import auth, cli, compression, errors, privacy
+from webapp import auth, cli, compression, errors, privacy, request_guard
 from webapp.config import from_environment
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.i18n import select_locale
@@ -74,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     scheduling.init_app(app)
     app.register_blueprint(notices.bp)
     errors.register(app)
+    request_guard.init_app(app)
     compression.init_app(app)
     cli.register(app)
     return app

@@ -11,6 +11,7 @@ from admissions import inquiries, kb_search
 from admissions.answer import Translate
 from webapp.hotline_support import honeypot_filled, limit_lookups, limit_submissions
 from webapp.i18n import translate
+from webapp.request_guard import refuse_nul
 from webapp.services import services, snapshot
 from zones.errors import N_, InvalidParameter
 
@@ -67,6 +68,7 @@ def _json_object() -> dict:
         data = None
     if not isinstance(data, dict):
         raise InvalidParameter(N_("请求内容必须是一个 JSON 对象。"), field="body")
+    refuse_nul(data.items())
     return data
 
 
