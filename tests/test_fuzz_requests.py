@@ -646,3 +646,19 @@ def test_an_inquiry_body_over_the_request_limit_is_413(tmp_path):
                       "AUTO_LOAD_SAMPLE": False, "MAX_CONTENT_LENGTH": 1024})
     response = app.test_client().post("/api/v1/inquiries", json={"content": "长" * 2000})
     assert response.status_code == 413 and check_json(response)["code"] == "too_large"
+
+
+@pytest.mark.parametrize("lat, lng, field", [
+    ("1e309", "125.4", "lat"), ("43.88", "-1e309", "lng"), ("0x10", "125.4", "lat"),
+    ("43.88", "", "lng"), ("", "125.4", "lat"), ("nan", "125.4", "lat"),
+    ("43.88", "9" * 400, "lng"), ("43,88", "125.4", "lat"), ("43.88", "①", "lng")])
+def test_odd_numbers_are_refused_naming_the_field(app, lat, lng, field):
+    response = app.test_client().get("/api/v1/lookup", query_string={"lat": lat, "lng": lng})
+    assert response.status_code == 400 and check_json(response)["field"] == field
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_numbers(app):
+    client = app.test_client()
+    wide = client.get("/api/v1/lookup", query_string={"lat": "４３.８８", "lng": "１２５.４"})
+    ascii_ = client.get("/api/v1/lookup", query_string={"lat": "43.88", "lng": "125.4"})
+    assert wide.status_code == 200 and wide.get_json() == ascii_.get_json()
