@@ -85,6 +85,16 @@ def test_staff_pages_answer_503(outage, method, path):
     assert "数据库暂时无法访问" in response.get_data(as_text=True)
 
 
+def test_signing_in_during_an_outage_answers_503(outage):
+    app, *_ = outage
+    client = app.test_client()
+    token = csrf_token(client)
+    response = client.post("/staff/login", data={"username": "someone", "password": "x" * 12,
+                                                 "csrf_token": token})
+    assert response.status_code == 503
+    assert "数据库暂时无法访问" in response.get_data(as_text=True)
+
+
 def test_lookups_are_still_served_from_memory(outage):
     _, client, *_ = outage
     assert client.get("/api/v1/lookup?lat=43.88&lng=125.40").status_code == 200

@@ -22,7 +22,7 @@ from tests.helpers import csrf_token, login, make_user
 from webapp.services import services
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-FUZZ = settings(max_examples=150, deadline=None,
+FUZZ = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Text a browser or a script can send (no lone surrogates: they cannot be URL-encoded).
@@ -602,3 +602,63 @@ def test_a_nul_anywhere_in_a_request_is_refused_naming_the_field(app):
     assert form.status_code == 400
     check_html(form)
     assert _inquiry_count(app) == before
+
+
+@FUZZ
+@given(username=values, password=values)
+def test_staff_login_with_odd_values(app, username, password):
+    client = app.test_client()
+    response = client.post("/staff/login", data={"username": username, "password": password,
+                                                 "csrf_token": csrf_token(client)})
+    check_html(response)
+    assert response.status_code in (200, 400, 401, 429)
+
+
+@pytest.mark.parametrize("method, path", [
+    ("POST", "/staff/kb/faq/nothing/restore/1"), ("POST", "/staff/kb/x/nothing/restore/1"),
+    ("POST", "/staff/kb/faq/FAQ-2027-001/restore/999999"),
+    ("GET", "/staff/kb/faq/FAQ-2027-001/restore/1"),
+    ("POST", "/staff/kb/faq/FAQ-2027-001/restore/99999999999999999999999"),  # was an overflow
+    ("POST", "/staff/logout")])
+def test_staff_restore_and_logout_with_odd_targets(app, method, path):
+    client = app.test_client()
+    login(client, make_user(app, "admin"))
+    token = csrf_token(client, "/staff/kb/faq/new")
+    response = client.open(path, method=method, data={"csrf_token": token})
+    check_html(response)
+    assert response.status_code in (302, 404, 405, 409)
+
+
+@FUZZ
+@given(form=st.dictionaries(st.sampled_from(kb_fields), values, max_size=6))
+def test_editing_an_existing_entry_with_odd_values(app, staff, form):
+    client, token = staff
+    response = client.post("/staff/kb/faq/FAQ-2027-001/edit",
+                           data={"question": "问题？", "answer": "答复。", **form,
+                                 "csrf_token": token})
+    check_html(response)
+
+
+def test_an_inquiry_body_over_the_request_limit_is_413(tmp_path):
+    from webapp import create_app
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                      "AUTO_LOAD_SAMPLE": False, "MAX_CONTENT_LENGTH": 1024})
+    response = app.test_client().post("/api/v1/inquiries", json={"content": "长" * 2000})
+    assert response.status_code == 413 and check_json(response)["code"] == "too_large"
+
+
+@pytest.mark.parametrize("lat, lng, field", [
+    ("1e309", "125.4", "lat"), ("43.88", "-1e309", "lng"), ("0x10", "125.4", "lat"),
+    ("43.88", "", "lng"), ("", "125.4", "lat"), ("nan", "125.4", "lat"),
+    ("43.88", "9" * 400, "lng"), ("43,88", "125.4", "lat"), ("43.88", "①", "lng")])
+def test_odd_numbers_are_refused_naming_the_field(app, lat, lng, field):
+    response = app.test_client().get("/api/v1/lookup", query_string={"lat": lat, "lng": lng})
+    assert response.status_code == 400 and check_json(response)["field"] == field
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_numbers(app):
+    client = app.test_client()
+    wide = client.get("/api/v1/lookup", query_string={"lat": "４３.８８", "lng": "１２５.４"})
+    ascii_ = client.get("/api/v1/lookup", query_string={"lat": "43.88", "lng": "125.4"})
+    assert wide.status_code == 200 and wide.get_json() == ascii_.get_json()

@@ -82,7 +82,8 @@ def history(kind: str, code: str):
     return render_template("kb/history.html", kind=kind, entry=entry, revisions=revisions)
 
 
-@bp.post("/<kind>/<code>/restore/<int:version>")
+# A version beyond a database INTEGER is no version: 404, not an overflow in the driver.
+@bp.post("/<kind>/<code>/restore/<int(max=2147483647):version>")
 @permission_required("edit")
 def restore(kind: str, code: str, version: int):
     kind = _kind(kind)
