@@ -3,34 +3,22 @@ the knowledge-base search fallback and inquiries. Skips locally without a server
 (CI=true) it must run."""
 from __future__ import annotations
 
-import uuid
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import OperationalError
 
-from tests.conftest import need
-from tests.test_storage import POSTGRES_URL
+from tests.test_storage import POSTGRES_URL, postgres_schema
 
 
 @pytest.fixture(scope="module")
 def pg_app():
-    engine = sa.create_engine(POSTGRES_URL)
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except OperationalError:
-        need(False, f"PostgreSQL is not reachable at {POSTGRES_URL}")
-    schema = f"xuequ_app_{uuid.uuid4().hex[:8]}"
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    schema, url = postgres_schema()
     from webapp import create_app
-    separator = "&" if "?" in POSTGRES_URL else "?"
     app = create_app({"TESTING": True, "SECRET_KEY": "pg", "RATELIMIT_ENABLED": False,
-                      "DATABASE_URL": f"{POSTGRES_URL}{separator}options=-csearch_path%3D"
-                                      f"{schema}"})
+                      "DATABASE_URL": url})
     yield app
     app.extensions["xuequ"].engine.dispose()
+    engine = sa.create_engine(POSTGRES_URL)
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
 
