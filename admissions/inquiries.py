@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from admissions import knowledge, privacy
-from zones.db import Base
+from store.clock import utcnow
+from store.db import Base
 from zones.errors import N_, Conflict, InvalidParameter, NotFound
-from zones.tables import utcnow
 
 TRACKING_PREFIX = "EDJY"
 TRACKING_PATTERN = re.compile(rf"{TRACKING_PREFIX}-(\d{{4}})-(\d{{6}})")

@@ -15,9 +15,9 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, Uni
     func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from zones.db import Base
+from store.clock import utcnow
+from store.db import Base
 from zones.errors import N_, InvalidData, InvalidParameter, NotFound
-from zones.tables import utcnow
 
 POLICY_CATEGORIES = (N_("招生政策"), N_("实施细则"), N_("学区划分"), N_("招生计划"),
                      N_("通知公告"), N_("政策解读"))

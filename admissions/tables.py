@@ -1,10 +1,10 @@
-"""Tables of the admissions package (on the shared metadata in zones.db)."""
+"""Tables of the admissions package (on the shared metadata in store.db)."""
 from __future__ import annotations
 
 from sqlalchemy import JSON, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zones.db import Base
+from store.db import Base
 
 
 class AdmissionCycleRow(Base):

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from admissions import kb_search, knowledge  # noqa: E402
-from zones import db  # noqa: E402
+from store import db  # noqa: E402
 
 WORDS = ("学区", "异议", "户口簿", "房屋权属证明", "两个一致", "三代同堂", "统筹安排", "随迁子女",
          "居住证", "网上信息登记", "现场补登", "公安核验", "学校审核", "公示", "电脑随机派位",

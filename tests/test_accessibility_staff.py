@@ -14,7 +14,8 @@ from tests.conftest import screenshot
 from tests.helpers import GOOD_PASSWORD, assigned_address, make_user
 from tests.test_accessibility import axe_violations, contrast_violations
 from tests.zone_files import gbk_shapefile_zip, redrawn_zones
-from webapp import accounts, create_app
+from admissions import accounts
+from webapp import create_app
 from webapp.services import services
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from webapp import accounts
+from admissions import accounts
 from webapp.services import services
 from zones import audit
 from tests.helpers import GOOD_PASSWORD, csrf_token, login, make_user

@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import csrf_token, login, make_user
 from webapp.services import services
-from zones import db
+from store import db
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import need
-from zones import db, storage
+from store import db
+from zones import storage
 from zones.cache import PublishedCache
 from zones.errors import Conflict, NotFound, ServiceUnavailable
 from zones.model import ZoneSet

@@ -18,7 +18,7 @@ from webapp.config import from_environment
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.i18n import select_locale
 from webapp.services import Services
-from zones import db
+from store import db
 from zones.cache import PublishedCache
 
 log = logging.getLogger(__name__)

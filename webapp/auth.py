@@ -29,7 +29,8 @@ class LoginForm(FlaskForm):
 @login_manager.user_loader
 def load_user(user_id: str):
     with services().sessions() as db_session:
-        return db_session.get(accounts.User, int(user_id))
+        user = db_session.get(accounts.User, int(user_id))
+    return accounts.SignedInUser(user) if user is not None else None
 
 
 def enforce_idle_timeout() -> None:
@@ -71,7 +72,7 @@ def login():
                          "login" if user else "login_failed")
         if user is not None:
             session.clear()
-            login_user(user)
+            login_user(accounts.SignedInUser(user))
             session["last_seen"] = time.time()
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))

@@ -14,7 +14,7 @@ from webapp import accounts
 from webapp.accounts import ROLES
 from webapp.api import logic
 from webapp.services import services
-from zones import db as zones_db
+from store import db as store_db
 from zones import audit
 from zones.errors import XuequError
 
@@ -64,7 +64,7 @@ def lookup(lat, lng, address, crs, level, lang) -> None:
 @db_cli.command("upgrade")
 def upgrade() -> None:
     """Apply Alembic migrations up to the latest revision."""
-    zones_db.upgrade(services().engine)
+    store_db.upgrade(services().engine)
     click.echo("数据库结构已是最新。")
 
 

@@ -10,8 +10,8 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from zones.db import Base
-from zones.tables import utcnow
+from store.clock import utcnow
+from store.db import Base
 
 
 class AuditEntry(Base):

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zones.db import Base
-from zones.tables import utcnow
+from store.clock import utcnow
+from store.db import Base
 
 
 class NoticeRow(Base):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from zones.errors import N_, Conflict, NotFound
 from zones.model import AddressRule, School, Zone, ZoneSet
-from zones.tables import (AddressRow, DatasetMeta, DistrictRow, SchoolRow, ZoneRow, ZoneSetRow,
-                          utcnow)
+from store.clock import utcnow
+from zones.tables import AddressRow, DatasetMeta, DistrictRow, SchoolRow, ZoneRow, ZoneSetRow
 
 
 def get_meta(session: Session, key: str, default=None):

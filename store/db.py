@@ -1,8 +1,8 @@
-"""Database plumbing shared by every package's tables: one metadata, one Alembic tree."""
+"""Database plumbing shared by every package's tables: one metadata, one engine recipe,
+one Alembic tree (store/migrations, whose environment imports store.registry)."""
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event

@@ -1,7 +1,8 @@
-"""Alembic environment: the engine comes from the caller (zones.db.upgrade)."""
+"""Alembic environment: the engine comes from the caller (store.db.upgrade); the registry
+puts every table on the metadata, so autogenerate and compare see the whole schema."""
 from alembic import context
 
-from zones.db import Base
+from store.registry import metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to):
@@ -14,7 +15,7 @@ config = context.config
 engine = config.attributes["engine"]
 
 with engine.begin() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata,
+    context.configure(connection=connection, target_metadata=metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
                       include_object=include_object)
     context.run_migrations()
