@@ -2,14 +2,7 @@
 puts every table on the metadata, so autogenerate and compare see the whole schema."""
 from alembic import context
 
-from store.registry import metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Autogenerate must not drop the SQLite full-text index (kb_fts and its shadow tables),
-    which migrations create by hand."""
-    return not (type_ == "table" and reflected and name.startswith("kb_fts"))
-
+from store.registry import include_object, metadata
 
 config = context.config
 engine = config.attributes["engine"]
