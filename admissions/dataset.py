@@ -13,8 +13,8 @@ from admissions import knowledge
 from admissions.content import read_cycle_file, save_cycle
 from gis.gazetteer import read_csv
 from gis.geojson import read_features
-from zones import storage
-from zones.loading import check_school_references, read_zone_file, school_from_dict
+from zones import intake, storage, workflow
+from zones.loading import school_from_dict
 from zones.model import ZoneSet
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -31,8 +31,10 @@ class LoadReport:
 
 
 def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
-                 created_by: str = "system") -> LoadReport:
-    """Load and publish the dataset unless its zone set is already in the database."""
+                 actor: str = "sample-loader") -> LoadReport:
+    """Load and publish the dataset unless its zone set is already in the database. The
+    zone files go through the same read → map → validate path as a staff upload, and the
+    version is published by a workflow action with its audit entries (by `actor`)."""
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     version = manifest["zone_version"]
     with sessions() as session:
@@ -43,27 +45,26 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
                               knowledge=knowledge.load_files(session, directory))
     schools = {s.code: s for s in map(school_from_dict, json.loads(
         (directory / "schools.json").read_text(encoding="utf-8")))}
-    zones = [zone for level in ("primary", "middle")
-             for zone in read_zone_file(directory / f"zones_{level}.geojson")]
-    check_school_references(zones, schools)
     (district_props, district), = read_features(directory / "district.geojson")
     places = read_csv(directory / "addresses.csv")
+    zones, report, sha256 = intake.check_dataset_files(
+        [directory / f"zones_{level}.geojson" for level in ("primary", "middle")],
+        workflow.Reference(schools, district, places))
     cycle_files = sorted(directory.glob("admissions_*.yaml"))
     zone_set = ZoneSet(id=version["id"], status="draft", label=version.get("label", ""),
                        effective_from=dt.date.fromisoformat(version["effective_from"]),
-                       created_by=created_by, zones=zones, sample=bool(manifest.get("sample")))
+                       created_by=actor, zones=zones, sample=bool(manifest.get("sample")),
+                       source_sha256=sha256)
     with sessions.begin() as session:
         storage.save_district(session, str(district_props["code"]), district_props["name"],
                               district)
         storage.save_schools(session, schools.values())
-        storage.save_zone_set(session, zone_set)
         storage.replace_addresses(session, (p.to_record() for p in places))
         for path in cycle_files:
             save_cycle(session, read_cycle_file(path))
         storage.set_meta(session, "sample", bool(manifest.get("sample")))
         storage.set_meta(session, "loaded_zone_set", version["id"])
         storage.bump_dataset_revision(session)
-        session.flush()
-        storage.mark_published(session, zone_set.id)
+        workflow.publish_dataset_version(session, zone_set, report, actor)
         added = knowledge.load_files(session, directory)
     return LoadReport(version["id"], True, len(schools), len(zones), len(places), added)

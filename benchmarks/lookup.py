@@ -26,7 +26,7 @@ from admissions.dataset import SAMPLE_DIR  # noqa: E402
 from gis import crs  # noqa: E402
 from gis.geojson import read_features  # noqa: E402
 from zones.index import ZoneIndex  # noqa: E402
-from zones.loading import read_zone_file  # noqa: E402
+from zones.intake import read_zone_file  # noqa: E402
 from zones.model import Zone, ZoneSet  # noqa: E402
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from admissions.dataset import SAMPLE_DIR
 from gis.geojson import read_features
 from zones.index import ZoneIndex
-from zones.loading import read_zone_file
+from zones.intake import read_zone_file
 from zones.model import ZoneSet
 
 

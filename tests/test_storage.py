@@ -142,17 +142,17 @@ def test_a_crash_during_publish_leaves_the_old_version_serving(sessions, tiny_in
         storage.save_zone_set(session, _zone_set(tiny_index, "old"))
         storage.save_zone_set(session, _zone_set(tiny_index, "new"))
     storage.publish(sessions, "old")
-    original = storage.mark_published
+    original = storage._swap_published
 
     def crash_midway(session, zone_set_id):
         session.execute(sa.update(storage.ZoneSetRow).values(status="retired")
                         .where(storage.ZoneSetRow.status == "published"))
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(storage, "mark_published", crash_midway)
+    monkeypatch.setattr(storage, "_swap_published", crash_midway)
     with pytest.raises(RuntimeError):
         storage.publish(sessions, "new")
-    monkeypatch.setattr(storage, "mark_published", original)
+    monkeypatch.setattr(storage, "_swap_published", original)
     with sessions() as session:
         assert storage.published_zone_set_id(session) == "old"
 

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, Polygon
 from admissions.dataset import SAMPLE_DIR
 from gis import crs
 from tests.conftest import metric_box
-from zones.loading import read_zone_file
+from zones.intake import read_zone_file
 from zones.model import AddressRule
 from zones.validation import SLIVER_M2, repair, validate
 

@@ -139,13 +139,13 @@ def test_a_crash_during_publish_leaves_the_old_version_serving(own_app, tmp_path
                                                                monkeypatch):
     _draft_on_notice(own_app, tmp_path, "crash")
     assert published_version(own_app) == "sample-2027"
-    real = storage.mark_published
+    real = storage._swap_published
 
     def crash_half_way(session, zone_set_id):
         real(session, zone_set_id)  # the old version is retired, the new one published …
         raise RuntimeError("power cut")  # … and the transaction never commits
 
-    monkeypatch.setattr(storage, "mark_published", crash_half_way)
+    monkeypatch.setattr(storage, "_swap_published", crash_half_way)
     with pytest.raises(RuntimeError):
         workflow.publish(own_app.extensions["xuequ"].sessions, "crash", "someone")
     assert versions(own_app)["sample-2027"] == "published"

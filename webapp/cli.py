@@ -33,7 +33,7 @@ def _fail(error: XuequError) -> None:
 def load_sample(directory: Path) -> None:
     """Load and publish the sample district (does nothing if it is already loaded)."""
     try:
-        report = load_dataset(services().sessions, directory, created_by="cli")
+        report = load_dataset(services().sessions, directory, actor="cli")
     except XuequError as error:
         _fail(error)
     if report.loaded:

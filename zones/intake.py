@@ -1,13 +1,15 @@
-"""From an uploaded file to checked zones: read (gis.vector_io), map fields, validate.
-The web upload pages and `flask zones import` both go through here."""
+"""From a file to checked zones: read (gis.vector_io), map fields, validate. The web
+upload pages, `flask zones import` and dataset loading (the sample district) all go
+through here, so every zone file meets the same rules."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from gis.vector_io import VectorFileError, VectorUpload, read_upload
 from zones.errors import InvalidData
-from zones.mapping import FieldMapping, zones_from_frame
+from zones.mapping import FieldMapping, guess_mapping, zones_from_frame
 from zones.model import Zone
 from zones.validation import DEFAULT_TIME_LIMIT_S, Report, repair, validate
 from zones.workflow import Reference
@@ -35,9 +37,37 @@ def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: boo
           time_limit_s: float = DEFAULT_TIME_LIMIT_S,
           progress: Callable[[str], None] = lambda step: None) -> tuple[list[Zone], Report]:
     """Map and validate; with `fix`, invalid geometry is repaired by make_valid first."""
-    zones = zones_from_frame(upload.frame, FieldMapping.from_dict(mapping, upload.columns))
+    zones = map_fields(upload, mapping)
     if fix:
         zones = repair(zones)
     report = validate(zones, reference.schools, reference.district, reference.places,
                       time_limit_s=time_limit_s, progress=progress)
     return zones, report
+
+
+def map_fields(upload: VectorUpload, mapping: dict | None = None) -> list[Zone]:
+    """The file's rows as zones, through `mapping` (by default the one guessed from the
+    column names, which for a file in the dataset layout is every target by its name)."""
+    mapping = guess_mapping(upload.columns) if mapping is None else mapping
+    return zones_from_frame(upload.frame, FieldMapping.from_dict(mapping, upload.columns))
+
+
+def read_zone_file(path: Path) -> list[Zone]:
+    """A zone file in the dataset layout (docs/DATA.md), read and mapped like an upload."""
+    return map_fields(read(path, path.name))
+
+
+def check_dataset_files(paths: list[Path], reference: Reference
+                        ) -> tuple[list[Zone], Report, str]:
+    """Zone files of one dataset version, read, mapped and validated together as one
+    version. Returns the zones, the report and one SHA-256 for the set of files. A file
+    that breaks a blocking rule raises InvalidData naming the first problem: a dataset
+    is loaded whole or not at all."""
+    uploads = [read(path, path.name) for path in paths]
+    zones = [zone for upload in uploads for zone in map_fields(upload)]
+    report = validate(zones, reference.schools, reference.district, reference.places)
+    if not report.ok:
+        first = report.blocking[0]
+        raise InvalidData(first.message, field=first.code, **first.params)
+    digest = hashlib.sha256("".join(u.sha256 for u in uploads).encode()).hexdigest()
+    return zones, report, digest

@@ -1,6 +1,7 @@
 """Mapping an uploaded file's attribute fields onto zones (zone id, level, school codes,
 allocation, description, address rules). Rows become `Zone` objects as they are, even
-when wrong: the validation report, not an exception, tells staff what to fix."""
+when wrong: the validation report, not an exception, tells staff what to fix. Staff
+uploads and dataset files (the sample district) share these rules (docs/DATA.md)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ _GUESSES = {
 _LEVEL_WORDS = {"小学": "primary", "初中": "middle", "中学": "middle"}
 _ALLOCATION_WORDS = {"对口": "direct", "对口入学": "direct", "多校划片": "lottery",
                      "派位": "lottery"}
+# School codes in one cell: commas, semicolons, 顿号, bars or spaces, half- or full-width.
+SCHOOL_CODE_SEPARATORS = re.compile(r"[,，;；、|\s]+")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,22 +84,35 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _is_list(value) -> bool:
+    """A list cell: JSON arrays arrive from GDAL as lists or NumPy arrays."""
+    return isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) == 1
+
+
 def _codes(value) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v).strip() for v in value if str(v).strip())
-    text = _text(value).strip("[]")
-    return tuple(c.strip(" '\"") for c in re.split(r"[,，;；、|\s]+", text) if c.strip(" '\""))
+    cells = value if _is_list(value) else [_text(value).strip("[]")]
+    return tuple(code.strip(" '\"") for cell in cells
+                 for code in SCHOOL_CODE_SEPARATORS.split(str(cell)) if code.strip(" '\""))
 
 
 def _rules(value) -> tuple[AddressRule, ...]:
-    text = _text(value)
-    if not text:
-        return ()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return ()  # the report flags zones whose rules could not be read
+    if _is_list(value):
+        data = list(value)
+    else:
+        text = _text(value)
+        if not text:
+            return ()
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return ()  # the report flags zones whose rules could not be read
     return tuple(AddressRule.from_dict(r) for r in data if isinstance(r, dict))
+
+
+def default_allocation(school_codes: tuple[str, ...]) -> str:
+    """A zone whose file says nothing: one school is 对口 (direct); several schools for one
+    zone is 多校划片 (lottery), which is what a bureau means by listing them together."""
+    return "lottery" if len(school_codes) > 1 else "direct"
 
 
 def zones_from_frame(frame: pd.DataFrame, mapping: FieldMapping) -> list[Zone]:
@@ -110,8 +126,7 @@ def zones_from_frame(frame: pd.DataFrame, mapping: FieldMapping) -> list[Zone]:
             zone_id=_text(record.get(mapping.zone_id)),
             level=_LEVEL_WORDS.get(level, level),
             school_codes=codes,
-            allocation=_ALLOCATION_WORDS.get(allocation, allocation)
-            or ("lottery" if len(codes) > 1 else "direct"),
+            allocation=_ALLOCATION_WORDS.get(allocation, allocation) or default_allocation(codes),
             description=_text(record.get(mapping.description)) if mapping.description else "",
             geometry=geometry if geometry is not None else shapely.Polygon(),
             address_rules=_rules(record.get(mapping.address_rules))

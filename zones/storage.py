@@ -96,15 +96,27 @@ def list_zone_sets(session: Session) -> list[ZoneSet]:
     return [load_zone_set(session, zone_set_id, with_zones=False) for zone_set_id in rows]
 
 
-def mark_published(session: Session, zone_set_id: str) -> None:
-    """Retire the published version and publish `zone_set_id`, inside the caller's
-    transaction."""
+def _swap_published(session: Session, zone_set_id: str) -> None:
     if session.get(ZoneSetRow, zone_set_id) is None:
         raise NotFound(N_("没有找到版本 %(id)s。"), field="id", id=zone_set_id)
     session.execute(update(ZoneSetRow).where(ZoneSetRow.status == "published")
                     .values(status="retired"))
     session.execute(update(ZoneSetRow).where(ZoneSetRow.id == zone_set_id)
                     .values(status="published", published_at=utcnow()))
+
+
+def publish_in(session: Session, zone_set_id: str, expected_current: str | None = None
+               ) -> str | None:
+    """Retire the published version and publish `zone_set_id` inside the caller's
+    transaction; returns the version published before. Only zones.workflow calls this:
+    every publication goes through a workflow action and its audit entry."""
+    # FOR UPDATE: a second publisher waits here, then sees the first one's result.
+    current = session.scalars(select(ZoneSetRow.id).where(
+        ZoneSetRow.status == "published").with_for_update()).first()
+    if expected_current is not None and current != expected_current:
+        raise Conflict(N_("发布失败：已有其他人发布了新版本，请刷新后重试。"))
+    _swap_published(session, zone_set_id)
+    return current
 
 
 def publish(sessions: sessionmaker, zone_set_id: str, expected_current: str | None = None
@@ -117,12 +129,7 @@ def publish(sessions: sessionmaker, zone_set_id: str, expected_current: str | No
     """
     try:
         with sessions.begin() as session:
-            # FOR UPDATE: a second publisher waits here, then sees the first one's result.
-            current = session.scalars(select(ZoneSetRow.id).where(
-                ZoneSetRow.status == "published").with_for_update()).first()
-            if expected_current is not None and current != expected_current:
-                raise Conflict(N_("发布失败：已有其他人发布了新版本，请刷新后重试。"))
-            mark_published(session, zone_set_id)
+            publish_in(session, zone_set_id, expected_current)
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and "locked" not in str(exc):
             raise

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gis import crs
 from gis.gazetteer import Place
+from store.clock import Clock
 from gis.vector_io import write_frame
 from zones import audit, storage
 from zones.errors import N_, Conflict, InvalidData, InvalidParameter, NotFound
@@ -53,23 +54,43 @@ def reference_data(session: Session) -> Reference:
 
 
 def new_version_id(sha256: str, today: dt.date | None = None) -> str:
-    return f"zones-{(today or dt.date.today()).isoformat()}-{sha256[:8]}"
+    return f"zones-{(today or Clock().today()).isoformat()}-{sha256[:8]}"
 
 
 def save_draft(sessions: sessionmaker, zones: list[Zone], report: Report, *, zone_set_id: str,
                actor: str, sha256: str, label: str = "",
                effective_from: dt.date | None = None, source: dict | None = None) -> ZoneSet:
     """Store a checked upload as a draft. A report with blocking findings stores nothing."""
-    if not report.ok:
-        raise InvalidData(N_("校验发现 %(n)s 个必须修正的问题，不能保存。"), n=len(report.blocking))
     zone_set = ZoneSet(id=zone_set_id, status="draft", effective_from=effective_from,
                        label=label, created_by=actor, zones=zones, source_sha256=sha256)
     with sessions.begin() as session:
-        storage.save_zone_set(session, zone_set)
-        audit.record(session, actor, "zone_set_uploaded", zone_set_id=zone_set_id,
-                     file_sha256=sha256, zones=len(zones), warnings=len(report.warnings),
-                     **(source or {}))
+        _add_draft(session, zone_set, report, actor, source)
     return zone_set
+
+
+def _add_draft(session: Session, zone_set: ZoneSet, report: Report, actor: str,
+               source: dict | None) -> None:
+    if not report.ok:
+        raise InvalidData(N_("校验发现 %(n)s 个必须修正的问题，不能保存。"), n=len(report.blocking))
+    storage.save_zone_set(session, zone_set)
+    audit.record(session, actor, "zone_set_uploaded", zone_set_id=zone_set.id,
+                 file_sha256=zone_set.source_sha256, zones=len(zone_set.zones),
+                 warnings=len(report.warnings), **(source or {}))
+
+
+def publish_dataset_version(session: Session, zone_set: ZoneSet, report: Report,
+                            actor: str) -> str | None:
+    """Store and publish the zone set a dataset brings (the sample district, or a bureau's
+    export whose zones were announced before they reached Xuequ), in the caller's
+    transaction so that the dataset loads whole or not at all. It skips 公示, but not the
+    checks (`report` must be clean) nor the audit log: an upload entry and a publish entry,
+    as for staff. Returns the version published before."""
+    _add_draft(session, zone_set, report, actor, {"source": "dataset"})
+    session.flush()
+    previous = storage.publish_in(session, zone_set.id)
+    audit.record(session, actor, "zone_set_published", zone_set_id=zone_set.id,
+                 previous=previous, file_sha256=zone_set.source_sha256)
+    return previous
 
 
 def _previous_published(session: Session) -> str | None:
@@ -172,7 +193,7 @@ def rollback(sessions: sessionmaker, actor: str, expected_current: str | None = 
 def publish_due(sessions: sessionmaker, today: dt.date | None = None,
                 actor: str = "scheduler") -> list[str]:
     """Publish the scheduled version whose effective date has arrived (the latest one)."""
-    today = today or dt.date.today()
+    today = today or Clock().today()
     with sessions() as session:
         due = session.scalars(select(ZoneSetRow.id).where(
             ZoneSetRow.status == "scheduled", ZoneSetRow.effective_from <= today)
