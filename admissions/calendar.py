@@ -6,6 +6,7 @@ import datetime as dt
 from icalendar import Calendar, Event
 
 from admissions.timeline import stage_dates
+from store.clock import Clock
 
 PRODID = "-//Erdao District Education Bureau//Xuequ//ZH"
 UID_DOMAIN = "xuequ.erdao.changchun"
@@ -15,7 +16,7 @@ def timeline_calendar(timeline: list[dict], *, year: int, name: str,
                       stamp: dt.datetime | None = None) -> bytes:
     """`timeline` is the localised stage list. UIDs depend only on the year and stage id,
     so re-importing an updated file updates the events instead of duplicating them."""
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = stamp or Clock().now_utc().replace(tzinfo=dt.UTC, microsecond=0)  # DTSTAMP is UTC
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from admissions import knowledge, privacy
-from store.clock import utcnow
+from store.clock import Clock, to_beijing, utcnow
 from store.db import Base
 from zones.errors import N_, Conflict, InvalidParameter, NotFound
 
@@ -183,9 +183,6 @@ def next_sequence(session: Session, year: int) -> int:
         return next_sequence(session, year)
 
 
-BEIJING_OFFSET = dt.timedelta(hours=8)  # times are stored in UTC
-
-
 def tracking_number(year: int, number: int) -> str:
     return f"{TRACKING_PREFIX}-{year}-{number:06d}"
 
@@ -202,13 +199,13 @@ def create(session: Session, new: NewInquiry, actor: Actor, channel: str,
            now: dt.datetime | None = None) -> Inquiry:
     """Record a new case (受理). Call it first in its transaction (see next_sequence)."""
     now = now or utcnow()
-    year = (now + BEIJING_OFFSET).year  # the bureau's year, not UTC's, on New Year's night
-    number = next_sequence(session, year)
-    inquiry = Inquiry(tracking=tracking_number(year, number), kind=new.kind,
+    local = to_beijing(now)  # the bureau's year and day, not UTC's, on New Year's night
+    number = next_sequence(session, local.year)
+    inquiry = Inquiry(tracking=tracking_number(local.year, number), kind=new.kind,
                       channel=channel, school_code=new.school_code, content=new.content,
                       caller_name=new.caller_name, caller_phone=new.caller_phone,
                       contact_consent=new.contact_consent, status="received",
-                      due_on=add_working_days(now.date(), DEFAULT_WORKING_DAYS),
+                      due_on=add_working_days(local.date(), DEFAULT_WORKING_DAYS),
                       created_at=now, created_by=actor.username)
     _step(inquiry, actor, "receive", at=now)
     session.add(inquiry)
@@ -272,7 +269,7 @@ def assign(session: Session, inquiry: Inquiry, actor: Actor, assignee_kind: str,
            assignee: str, due_on: dt.date | str | None, school_codes: set[str],
            note: str = "", today: dt.date | None = None) -> None:
     _require(actor, inquiry, "assign")
-    today = today or dt.date.today()
+    today = today or Clock().today()
     if assignee_kind == "school":
         if assignee not in school_codes:
             raise InvalidParameter(N_("请选择承办学校。"), field="assignee")
@@ -359,7 +356,7 @@ def listing(session: Session, actor: Actor, status: str | None = None, limit: in
 
 
 def overdue(session: Session, actor: Actor, today: dt.date | None = None) -> list[Inquiry]:
-    today = today or dt.date.today()
+    today = today or Clock().today()
     query = visible_query(actor).where(Inquiry.status.in_(OPEN_STATUSES),
                                        Inquiry.due_on < today)
     return list(session.scalars(query))
@@ -367,7 +364,7 @@ def overdue(session: Session, actor: Actor, today: dt.date | None = None) -> lis
 
 def due_soon(session: Session, actor: Actor, today: dt.date | None = None, days: int = 2
              ) -> list[Inquiry]:
-    today = today or dt.date.today()
+    today = today or Clock().today()
     query = visible_query(actor).where(Inquiry.status.in_(OPEN_STATUSES),
                                        Inquiry.due_on >= today,
                                        Inquiry.due_on <= today + dt.timedelta(days=days))
@@ -396,11 +393,11 @@ def public_view(inquiry: Inquiry, translate=lambda s: s) -> dict:
     return {"tracking": inquiry.tracking, "kind": inquiry.kind,
             "kind_label": translate(KINDS[inquiry.kind]), "status": inquiry.status,
             "status_label": translate(STATUSES[inquiry.status]),
-            "received_on": inquiry.created_at.date().isoformat(),
+            "received_on": to_beijing(inquiry.created_at).date().isoformat(),
             "due_on": inquiry.due_on.isoformat() if inquiry.status in OPEN_STATUSES else None,
             "reply": inquiry.reply if inquiry.status in ("replied", "closed") else None,
             "history": [{"action": s.action, "label": translate(ACTIONS[s.action]),
-                         "at": s.at.replace(microsecond=0).isoformat()}
+                         "at": to_beijing(s.at).replace(microsecond=0).isoformat()}
                         for s in inquiry.steps if s.action in PUBLIC_ACTIONS]}
 
 
@@ -438,6 +435,6 @@ def publish_as_qa(session: Session, inquiry: Inquiry, actor: Actor, question: st
         "question": privacy.anonymise(question, names),
         "answer": privacy.anonymise(answer, names),
         "category": knowledge.PUBLIC_QA_CATEGORY, "tags": [KINDS[inquiry.kind]],
-        "reviewed_on": today or dt.date.today()}, actor.username)
+        "reviewed_on": today or Clock().today()}, actor.username)
     mark_published(inquiry, actor, entry.code)
     return entry

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admissions.inquiries import OPEN_STATUSES, Inquiry
+from store.clock import Clock, to_beijing
 
 
 def statistics(session: Session, today: dt.date | None = None, weeks: int = 12) -> dict:
-    today = today or dt.date.today()
+    today = today or Clock().today()
     rows = session.execute(select(Inquiry.kind, Inquiry.status, Inquiry.school_code,
                                   Inquiry.created_at, Inquiry.replied_at, Inquiry.due_on)).all()
     by_week: Counter[str] = Counter()
@@ -20,8 +21,9 @@ def statistics(session: Session, today: dt.date | None = None, weeks: int = 12) 
         by_week[_week(first_week + dt.timedelta(weeks=i))] = 0
     reply_hours = []
     for row in rows:
-        if row.created_at.date() >= first_week:
-            by_week[_week(row.created_at.date())] += 1
+        received_on = to_beijing(row.created_at).date()
+        if received_on >= first_week:
+            by_week[_week(received_on)] += 1
         if row.replied_at is not None:
             reply_hours.append((row.replied_at - row.created_at).total_seconds() / 3600)
     return {

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, Uni
     func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from store.clock import utcnow
+from store.clock import Clock, utcnow
 from store.db import Base
 from zones.errors import N_, InvalidData, InvalidParameter, NotFound
 
@@ -215,7 +215,7 @@ def save(session: Session, kind: str, data: dict, actor: str, code: str | None =
     if entry is None:
         if code and not CODE_PATTERN.fullmatch(code):
             raise InvalidParameter(N_("编号只能包含字母、数字和短横线。"), field="code")
-        year = (values.get("issued_on") or dt.date.today()).year
+        year = (values.get("issued_on") or Clock().today()).year
         entry = model(code=code or next_code(session, kind, year), version=0)
         session.add(entry)
     elif expected_version is not None and entry.version != expected_version:

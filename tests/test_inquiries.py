@@ -10,10 +10,10 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from admissions import inquiries, privacy
+from admissions import accounts, inquiries, privacy
 from admissions.inquiry_stats import statistics
+from store.clock import Clock
 from tests.helpers import csrf_token, login, make_user
-from admissions import accounts
 from webapp.services import services
 from zones import audit
 from zones.errors import Conflict, InvalidParameter, NotFound
@@ -106,7 +106,7 @@ def test_the_workflow_records_who_and_when_and_enforces_roles(app):
     with pytest.raises(InvalidParameter):  # a due date in the past
         _do(app, tracking, inquiries.assign, operator, "school", "EDP16", "2000-01-01",
             {"EDP16"})
-    due = dt.date.today() + dt.timedelta(days=3)
+    due = Clock().today() + dt.timedelta(days=3)
     _do(app, tracking, inquiries.assign, operator, "school", "EDP16", due, {"EDP16"})
     with pytest.raises(Conflict):  # another school cannot act on it
         _do(app, tracking, inquiries.reply, other_school, "答复")
@@ -129,7 +129,7 @@ def test_the_workflow_records_who_and_when_and_enforces_roles(app):
 def test_overdue_cases_are_flagged_and_listed_for_publishers(app):
     publisher = _user(app, "publisher")
     tracking = _create(app)
-    later = dt.date.today() + dt.timedelta(days=30)
+    later = Clock().today() + dt.timedelta(days=30)
     with app.app_context(), services().sessions() as session:
         assert tracking in [c.tracking for c in inquiries.overdue(session, publisher, later)]
         assert tracking not in [c.tracking for c in inquiries.overdue(session, publisher)]
@@ -164,7 +164,7 @@ def test_phones_are_masked_except_for_whoever_handles_the_case(app):
     tracking = _create(app)
     operator = _user(app, "operator")
     _do(app, tracking, inquiries.assign, operator, "school", "EDP16",
-        dt.date.today() + dt.timedelta(days=2), {"EDP16"})
+        Clock().today() + dt.timedelta(days=2), {"EDP16"})
     pages = {}
     for role, school in (("operator", None), ("school", "EDP16"), ("publisher", None)):
         client = app.test_client()

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from store.clock import Clock
 from tests.helpers import login, make_user
 from tests.zone_files import gbk_shapefile_zip, redrawn_zones
 from webapp import create_app
@@ -129,7 +130,7 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
                    "zone_set_published", "zone_set_rolled_back"):
         assert action in log
     import datetime as dt
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (Clock().today() + dt.timedelta(days=1)).isoformat()
     assert "zone_set_published" not in editor.get(
         f"/staff/zones/audit?since={tomorrow}").get_data(as_text=True)
 
