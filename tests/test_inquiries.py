@@ -53,6 +53,12 @@ def test_a_case_on_new_years_night_in_beijing_gets_the_new_year(app):
             late = inquiries.create(session, new, inquiries.SystemActor(), "web",
                                     now=dt.datetime(2030, 12, 31, 16, 30))  # 00:30 in Beijing
             assert late.tracking.startswith("EDJY-2031-")
+            assert late.due_on == inquiries.add_working_days(dt.date(2031, 1, 1),
+                                                             inquiries.DEFAULT_WORKING_DAYS)
+            session.flush()
+            view = inquiries.public_view(late)
+    assert view["received_on"] == "2031-01-01"  # the caller's day, not UTC's
+    assert view["history"][0]["at"] == "2031-01-01T00:30:00+08:00"
 
 
 def test_tracking_numbers_are_sequential_per_year_and_race_safe(app):
