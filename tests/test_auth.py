@@ -94,3 +94,22 @@ def test_audit_log_is_append_only(app):
         with services().sessions() as session:
             kept = [e.id for e in audit.entries(session, actor="tester")]
         assert entry.id in kept
+
+
+def test_hashes_written_before_the_move_still_verify_and_new_ones_read_the_same_way():
+    """Accounts created while hashing was Werkzeug's keep signing in (same stored format)."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+    for method in ("scrypt", "pbkdf2:sha256:1000"):
+        old = generate_password_hash(GOOD_PASSWORD, method=method)
+        assert accounts.verify_password(old, GOOD_PASSWORD)
+        assert not accounts.verify_password(old, GOOD_PASSWORD + "x")
+    new = accounts.hash_password(GOOD_PASSWORD)
+    assert new.startswith("scrypt:") and check_password_hash(new, GOOD_PASSWORD)
+    assert not accounts.verify_password("not a hash", GOOD_PASSWORD)
+
+
+def test_the_account_model_knows_nothing_of_flask():
+    import admissions.accounts as module
+    assert not any(name.startswith(("flask", "werkzeug")) for name in
+                   (getattr(v, "__module__", "") or "" for v in vars(module).values()))
+    assert "UserMixin" not in [base.__name__ for base in accounts.User.__mro__]
