@@ -2,6 +2,12 @@
 database migrated to head and the metadata of every table module finds no difference."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -59,3 +65,17 @@ def test_a_model_the_migrations_lack_is_reported(tmp_path):
         table._columns.remove(extra)
     assert [d[0] for d in diff] == ["add_column"]
     assert diff[0][3].name == "not_migrated"
+
+
+def test_the_registry_alone_imports_every_table_module():
+    """A fresh process that imports only the registry (as Alembic's env does) sees the same
+    tables as one that has imported every module of the domain packages."""
+    root = Path(__file__).resolve().parent.parent
+    for package in ("zones", "admissions"):
+        for module in pkgutil.iter_modules([str(root / package)]):
+            importlib.import_module(f"{package}.{module.name}")
+    seen_by_registry = subprocess.run(
+        [sys.executable, "-c", "from store.registry import metadata; "
+                               "print(' '.join(sorted(metadata.tables)))"],
+        cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    assert seen_by_registry == sorted(metadata.tables)
