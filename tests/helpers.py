@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from webapp import accounts
+from webapp.auth import accounts
 from webapp.services import services
 
 GOOD_PASSWORD = "Erdao-2027-secure"

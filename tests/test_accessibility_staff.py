@@ -14,7 +14,8 @@ from tests.conftest import screenshot
 from tests.helpers import GOOD_PASSWORD, assigned_address, make_user
 from tests.test_accessibility import axe_violations, contrast_violations
 from tests.zone_files import gbk_shapefile_zip, redrawn_zones
-from webapp import accounts, create_app
+from webapp import create_app
+from webapp.auth import accounts
 from webapp.services import services
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import screenshot
 from tests.helpers import GOOD_PASSWORD, make_user
-from webapp import accounts
+from webapp.auth import accounts
 from webapp.services import services
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from admissions import inquiries, privacy
 from admissions.inquiry_stats import statistics
 from tests.helpers import csrf_token, login, make_user
-from webapp import accounts
+from webapp.auth import accounts
 from webapp.services import services
 from zones import audit
 from zones.errors import Conflict, InvalidParameter, NotFound
