@@ -135,9 +135,12 @@ def test_no_page_links_an_off_site_script_or_stylesheet(client, path):
 
 @pytest.mark.parametrize("tiles", ["none", "osm", "amap", "tianditu"])
 def test_every_tile_choice_keeps_scripts_and_styles_local(client, app, monkeypatch, tiles):
-    monkeypatch.setitem(app.config, "TILES", tiles)
-    monkeypatch.setitem(app.config, "TIANDITU_KEY", "k123")
+    xuequ = app.extensions["xuequ"]
+    monkeypatch.setattr(xuequ, "settings", dataclasses.replace(xuequ.settings, tiles=tiles,
+                                                               tianditu_key="k123"))
     html = text(client.get("/"))
+    assert (tiles == "none") == ("tile.openstreetmap" not in html and "autonavi" not in html
+                                 and "tianditu" not in html)
     assert not OFF_SITE.search(html)
     for src in re.findall(r'<script[^>]*src="([^"]+)"', html):
         assert src.startswith("/") and client.get(src).status_code == 200
