@@ -9,8 +9,8 @@ from flask_babel import Babel
 
 from gis.providers import providers_from_settings
 from store.clock import Clock
-from webapp import api, auth, database, disclosure, errors, hooks, hotline, public, staff
-from webapp import templating
+from webapp import (api, auth, database, disclosure, errors, hooks, hotline, public, staff,
+                    templating)
 from webapp.auth.commands import users_cli
 from webapp.database.commands import data_cli, db_cli
 from webapp.extensions import csrf, limiter, login_manager

@@ -3,6 +3,7 @@ cache, the clock, and the caches derived from a snapshot (so every cache can be 
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -12,10 +13,32 @@ from sqlalchemy.orm import Session, sessionmaker
 from admissions.service import Snapshot, build_snapshot
 from gis.providers import OnlineProvider
 from store.clock import Clock
-from webapp.public.mapview import MapCache
 from webapp.settings import Settings
 from zones.cache import PublishedCache
 from zones.errors import XuequError
+
+
+class PerSnapshotCache:
+    """A few values derived from a snapshot, by key; an entry is only valid for the
+    snapshot it was built from."""
+
+    def __init__(self, size: int = 8):
+        self._lock = threading.Lock()
+        self._entries: dict[tuple, tuple[Snapshot, object]] = {}
+        self._size = size
+
+    def get(self, snapshot: Snapshot, key: tuple, build):
+        full_key = (id(snapshot), *key)
+        with self._lock:
+            hit = self._entries.get(full_key)
+            if hit is not None and hit[0] is snapshot:
+                return hit[1]
+        value = build()
+        with self._lock:
+            if len(self._entries) >= self._size:
+                self._entries.clear()
+            self._entries[full_key] = (snapshot, value)
+        return value
 
 
 @dataclass
@@ -25,8 +48,8 @@ class Services:
     sessions: sessionmaker
     published: PublishedCache[Snapshot]
     clock: Clock
-    # One rendered public map per (snapshot, tiles, language).
-    maps: MapCache = field(default_factory=MapCache)
+    # One rendered public map per (snapshot, tiles, language): building one takes ~100 ms.
+    maps: PerSnapshotCache = field(default_factory=PerSnapshotCache)
     # When this process last looked for a scheduled version that has come due.
     last_schedule_check: float = float("-inf")
 

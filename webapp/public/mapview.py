@@ -5,7 +5,6 @@ Folium renders the Leaflet script for the layers; the page template places the p
 Interaction (taps, the draggable pin, 定位) lives in static/app.js."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import folium
@@ -135,27 +134,3 @@ def build_map(snapshot: Snapshot, tiles: Tiles, labels: dict[str, str],
         js=tuple(e.url for e in links if isinstance(e, JavascriptLink)),
         css=tuple(e.url for e in links if isinstance(e, CssLink)),
         lookup_crs=tiles.lookup_crs, layer_names=layer_names)
-
-
-class MapCache:
-    """One rendered map per (snapshot, tiles, language): building it takes ~100 ms."""
-
-    def __init__(self, size: int = 8):
-        self._lock = threading.Lock()
-        self._entries: dict[tuple, tuple[Snapshot, MapParts]] = {}
-        self._size = size
-
-    def get(self, snapshot: Snapshot, key: tuple, build) -> MapParts:
-        full_key = (id(snapshot), *key)
-        with self._lock:
-            hit = self._entries.get(full_key)
-            if hit is not None and hit[0] is snapshot:
-                return hit[1]
-        parts = build()
-        with self._lock:
-            if len(self._entries) >= self._size:
-                self._entries.clear()
-            self._entries[full_key] = (snapshot, parts)
-        return parts
-
-
