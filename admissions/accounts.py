@@ -1,5 +1,5 @@
 """Staff accounts: roles, password rules, hashing and lock-out. Framework-free: the web
-layer wraps `User` for Flask-Login (webapp/accounts.py)."""
+layer wraps `User` for Flask-Login (webapp/auth/accounts.py)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """The composed answer for a location: schools, allocation, plan, timeline, documents,
-channels and what to do next. Produces the v1 JSON contract (DESIGN.md §5)."""
+channels and what to do next. Produces the v1 JSON contract (docs/CONTRACT.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable

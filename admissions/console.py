@@ -57,12 +57,9 @@ class _GazetteerKeys:
     keys: list[tuple[str, Place]]  # normalised address or alias, and its place
 
 
-_KEYS: dict[int, _GazetteerKeys] = {}
-
-
 def _keys(snapshot: Snapshot) -> _GazetteerKeys:
-    """Built once per snapshot (a new snapshot brings a new gazetteer object)."""
-    cached = _KEYS.get(id(snapshot.gazetteer))
+    """Built once per snapshot and kept on it, so the keys live and die with their data."""
+    cached = getattr(snapshot, "console_keys", None)
     if cached is not None and cached.gazetteer is snapshot.gazetteer:
         return cached
     names: dict[str, str] = {}
@@ -75,8 +72,7 @@ def _keys(snapshot: Snapshot) -> _GazetteerKeys:
         if place.subdistrict:
             names[place.subdistrict] = "subdistrict"
         keys.extend((normalize(n), place) for n in (place.address, *place.aliases))
-    _KEYS.clear()
-    _KEYS[id(snapshot.gazetteer)] = built = _GazetteerKeys(snapshot.gazetteer, names, keys)
+    snapshot.console_keys = built = _GazetteerKeys(snapshot.gazetteer, names, keys)
     return built
 
 

@@ -1,4 +1,4 @@
-"""The admission cycle's authored content (DESIGN.md §6), stored and localised."""
+"""The admission cycle's authored content, stored and localised."""
 from __future__ import annotations
 
 from pathlib import Path

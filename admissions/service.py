@@ -2,7 +2,6 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
-import gc
 import unicodedata
 from dataclasses import dataclass
 
@@ -56,12 +55,7 @@ class Snapshot:
 
 
 def build_snapshot(session: Session, providers: tuple[OnlineProvider, ...] = ()) -> Snapshot:
-    snapshot = _build_snapshot(session, providers)
-    # The snapshot lives until the next publish. Its indexes hold ~10^6 objects at 100,000
-    # addresses; frozen, the cyclic GC stops rescanning them, which took tens of ms off
-    # the p99 of an address search. They are acyclic, so reference counting frees them.
-    gc.freeze()
-    return snapshot
+    return _build_snapshot(session, providers)  # the web layer gc.freeze()s it
 
 
 def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...]) -> Snapshot:

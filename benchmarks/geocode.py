@@ -92,7 +92,7 @@ def run(label: str, places: list[Place], args) -> None:
     suggester = Suggester(geocoder)
     build_s = time.perf_counter() - t
     memory = rss_mb() - before
-    gc.freeze()  # as build_snapshot does: long-lived, so out of the cyclic GC's way
+    gc.freeze()  # as the web layer does with each snapshot: long-lived, out of the GC's way
     clean_places = rng.sample(places, min(args.clean, len(places)))
     clean = evaluate(geocoder, [Query(p.address, "clean", p) for p in clean_places])
     noisy = evaluate(geocoder, NoiseModel(places).dev_set(places, args.noisy))

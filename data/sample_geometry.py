@@ -1,6 +1,6 @@
 """The invented geometry of the sample district: outline, streets and the base partition.
 
-Every coordinate here is hand-chosen (DESIGN.md §6): the outline is a coarse polygon drawn
+Every coordinate here is hand-chosen: the outline is a coarse polygon drawn
 for this project, not traced from any boundary file. Points are written as WGS84 lon/lat,
 which is easy to review, and projected at once to EPSG:4551 (metres), where all
 construction happens.

@@ -1,4 +1,4 @@
-"""API v1 through the Flask test client (DESIGN.md §5), over the sample district."""
+"""API v1 through the Flask test client (docs/CONTRACT.md), over the sample district."""
 from __future__ import annotations
 
 import math

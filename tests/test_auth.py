@@ -68,7 +68,7 @@ def test_idle_sessions_time_out(csrf_app):
     client = csrf_app.test_client()
     login(client, make_user(csrf_app))
     with client.session_transaction() as sess:
-        sess["last_seen"] -= csrf_app.config["IDLE_TIMEOUT_SECONDS"] + 1
+        sess["last_seen"] -= csrf_app.extensions["xuequ"].settings.idle_timeout_seconds + 1
     assert client.get("/staff/").status_code == 302
 
 

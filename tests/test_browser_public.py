@@ -201,11 +201,11 @@ def ambiguous_fragment(app, snapshot, places) -> str:
     from flask import render_template
 
     from admissions.service import _not_located, place_summary
-    from webapp.public import answer_context
+    from webapp.public.views import answer_context
     with app.test_request_context("/answer"):
         answer = _not_located(snapshot, "address_ambiguous", "zh", lambda t: t,
                               [place_summary(p) for p in places])
-        return render_template("_answer_panel.html", error=None, **answer_context(answer))
+        return render_template("public/_answer_panel.html", error=None, **answer_context(answer))
 
 
 def test_candidate_list_for_an_ambiguous_address(page, app, sample_snapshot, home):

@@ -194,7 +194,8 @@ def test_answers_outside_the_district_are_rejected(fake_maps, geocoder):
 def test_lookup_api_uses_a_provider_and_says_so(fake_maps, app):
     from webapp import create_app
     provider_app = create_app({
-        "TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": app.config["DATABASE_URL"],
+        "TESTING": True, "SECRET_KEY": "t",
+        "DATABASE_URL": app.extensions["xuequ"].settings.database_url,
         "AUTO_LOAD_SAMPLE": False, "REFRESH_SECONDS": 0.0, "RATELIMIT_ENABLED": False,
         "GEOCODER_SETTINGS": _settings(fake_maps, "baidu")})
     client = provider_app.test_client()

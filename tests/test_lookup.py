@@ -1,4 +1,4 @@
-"""Point lookup semantics (DESIGN.md §4) on a hand-made zone set with known geometry."""
+"""Point lookup semantics (docs/ZONES.md) on a hand-made zone set with known geometry."""
 from __future__ import annotations
 
 import numpy as np

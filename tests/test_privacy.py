@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from webapp.privacy import RedactQueryFilter, redact
+from webapp.serving.privacy import RedactQueryFilter, redact
 
 
 def test_addresses_and_coordinates_are_redacted_from_request_lines():

@@ -4,6 +4,7 @@ and the GCJ-02 round trip for 高德 tiles."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gzip
 import re
 
@@ -15,8 +16,9 @@ from admissions.answer import compose
 from admissions.service import answer_point
 from gis import crs
 from gis.display import DISPLAY_TOLERANCE_M, simplify_coverage
+from store.clock import Clock
 from tests.helpers import assigned_address, csrf_token
-from webapp.tiles import tiles_from_config
+from webapp.public.tiles import tiles_from_config
 
 OFF_SITE = re.compile(
     r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
@@ -86,12 +88,12 @@ def test_boundary_lists_both_zones_and_the_phone(client, sample_snapshot):
 def test_unzoned_explains_the_next_step(app, sample_snapshot):
     from flask import render_template
 
-    from webapp.public import answer_context
+    from webapp.public.views import answer_context
     answer = compose(status="unzoned", location={"lat": 43.9, "lng": 125.4, "source": "point"},
                      point=None, schools=sample_snapshot.schools, cycle=sample_snapshot.cycle,
                      zone_version=sample_snapshot.zone_version, sample=True)
     with app.test_request_context("/answer"):
-        html = render_template("_answer_panel.html", error=None, **answer_context(answer))
+        html = render_template("public/_answer_panel.html", error=None, **answer_context(answer))
     assert "没有划入任何学区" in html and 'class="call" href="tel:0431-' in html
 
 
@@ -101,8 +103,8 @@ EVIL = '<script>alert("x")</script>'
 def test_a_school_name_with_script_renders_as_text_in_html_and_popups(app, sample_snapshot):
     from flask import render_template
 
-    from webapp.mapview import build_map
-    from webapp.public import answer_context, map_labels
+    from webapp.public.mapview import build_map
+    from webapp.public.views import answer_context, map_labels
     zone = next(z for z in sample_snapshot.zone_set.zones if z.level == "primary")
     code = zone.school_codes[0]
     schools = {**sample_snapshot.schools,
@@ -112,7 +114,7 @@ def test_a_school_name_with_script_renders_as_text_in_html_and_popups(app, sampl
     point = zone.geometry.representative_point()
     with app.test_request_context("/"):
         answer = answer_point(evil, point.y, point.x)
-        html = render_template("_answer_panel.html", error=None, **answer_context(answer))
+        html = render_template("public/_answer_panel.html", error=None, **answer_context(answer))
         parts = build_map(evil, tiles_from_config("none"), map_labels(),
                           {"leaflet.js": "/l.js", "leaflet.css": "/l.css"})
     assert EVIL not in html and "&lt;script&gt;alert(" in html
@@ -133,9 +135,12 @@ def test_no_page_links_an_off_site_script_or_stylesheet(client, path):
 
 @pytest.mark.parametrize("tiles", ["none", "osm", "amap", "tianditu"])
 def test_every_tile_choice_keeps_scripts_and_styles_local(client, app, monkeypatch, tiles):
-    monkeypatch.setitem(app.config, "TILES", tiles)
-    monkeypatch.setitem(app.config, "TIANDITU_KEY", "k123")
+    xuequ = app.extensions["xuequ"]
+    monkeypatch.setattr(xuequ, "settings", dataclasses.replace(xuequ.settings, tiles=tiles,
+                                                               tianditu_key="k123"))
     html = text(client.get("/"))
+    assert (tiles == "none") == ("tile.openstreetmap" not in html and "autonavi" not in html
+                                 and "tianditu" not in html)
     assert not OFF_SITE.search(html)
     for src in re.findall(r'<script[^>]*src="([^"]+)"', html):
         assert src.startswith("/") and client.get(src).status_code == 200
@@ -256,13 +261,13 @@ def test_the_api_language_parameter_is_not_remembered(app):
 
 
 def test_todays_stage_is_highlighted_with_a_countdown(client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "TODAY", "2027-05-08")
+    monkeypatch.setattr(app.extensions["xuequ"], "clock", Clock(dt.date(2027, 5, 8)))
     html = text(client.get("/answer?lat=43.879&lng=125.39"))
     current = re.findall(r'<li class="stage stage-current[^"]*" aria-current="step">', html)
     assert len(current) == 1
     assert "网上信息登记」正在进行，还有 1 天截止" in html
-    monkeypatch.setitem(app.config, "TODAY", "2027-05-09")
+    monkeypatch.setattr(app.extensions["xuequ"], "clock", Clock(dt.date(2027, 5, 9)))
     assert "网上信息登记」今天截止" in text(client.get("/answer?lat=43.879&lng=125.39"))
-    monkeypatch.setitem(app.config, "TODAY", "2027-01-01")
+    monkeypatch.setattr(app.extensions["xuequ"], "clock", Clock(dt.date(2027, 1, 1)))
     html = text(client.get("/answer?lat=43.879&lng=125.39"))
     assert "aria-current" not in html and "距「网上信息登记」开始还有 125 天" in html

@@ -4,12 +4,14 @@ downloads and the audit trail. Each test module gets its own database: publishin
 must not change the session-wide app other tests read."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 
 import pytest
 from gis.vector_io import read_upload
 from tests.zone_files import gbk_shapefile_zip, redrawn_zones
+from store.clock import Clock
 from webapp import create_app
 from webapp.services import services
 from zones import audit, storage, workflow
@@ -180,9 +182,11 @@ def test_a_scheduled_version_is_published_on_its_effective_date(own_app, tmp_pat
 def test_the_web_process_publishes_a_due_version_by_itself(own_app, tmp_path):
     _draft_on_notice(own_app, tmp_path, "auto")
     assert cli(own_app, "schedule", "auto", "--effective-from", "2027-03-01").exit_code == 0
-    own_app.config.update(SCHEDULE_CHECK_SECONDS=0, SCHEDULE_TODAY=dt.date(2027, 2, 28))
+    xuequ = own_app.extensions["xuequ"]
+    xuequ.settings = dataclasses.replace(xuequ.settings, schedule_check_seconds=0)
+    xuequ.clock = Clock(pinned_today=dt.date(2027, 2, 28))
     assert published_version(own_app) == "sample-2027"
-    own_app.config["SCHEDULE_TODAY"] = dt.date(2027, 3, 1)
+    xuequ.clock = Clock(pinned_today=dt.date(2027, 3, 1))
     assert published_version(own_app) == "auto"  # the request itself triggered the check
     with own_app.app_context(), services().sessions() as session:
         actors = {e.actor for e in audit.entries(session) if e.zone_set_id == "auto"}

@@ -1,39 +1,40 @@
 """Xuequ's Flask application factory (`flask --app webapp run`)."""
 from __future__ import annotations
 
-import logging
-import os
 import secrets
-from functools import partial
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
 
-from admissions.dataset import load_dataset
-from admissions.service import build_snapshot
 from gis.providers import providers_from_settings
-from webapp import auth, cli, compression, errors, privacy, request_guard
-from webapp.config import from_environment
+from store.clock import Clock
+from webapp import (api, auth, database, disclosure, errors, hooks, hotline, public, staff,
+                    templating)
+from webapp.auth.commands import users_cli
+from webapp.database.commands import data_cli, db_cli
 from webapp.extensions import csrf, limiter, login_manager
+from webapp.hotline.commands import inquiries_cli
 from webapp.i18n import select_locale
-from webapp.services import Services
+from webapp.serving import privacy
+from webapp.services import Services, frozen_snapshot_builder
+from webapp.settings import Settings
+from webapp.staff.zones_commands import zones_cli
 from store import db
 from zones.cache import PublishedCache
 
-log = logging.getLogger(__name__)
+# Registered in this order: the staff home page lists features' links in it.
+FEATURES = (api, public, auth, hotline, staff, disclosure)
+COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    # XUEQU_INSTANCE_PATH moves instance/ (database, secret, uploads) elsewhere; tests use it.
-    app = Flask(__name__, instance_relative_config=True,
-                instance_path=os.environ.get("XUEQU_INSTANCE_PATH") or None)
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(from_environment(app.instance_path))
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-    else:
-        app.config.from_mapping(test_config)
+    """`test_config` replaces instance/config.py (tests pass their settings here)."""
+    settings, flask_only = Settings.load(test_config)
+    app = Flask(__name__, instance_path=settings.instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.flask_config())
+    app.config.from_mapping(flask_only)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.json.ensure_ascii = False
@@ -41,42 +42,27 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(Path(__file__).with_name("translations")))
-    engine = db.make_engine(app.config["DATABASE_URL"])
+    engine = db.make_engine(settings.database_url)
     sessions = db.make_sessionmaker(engine)
-    app.extensions["xuequ"] = Services(
-        engine=engine, sessions=sessions,
-        published=PublishedCache(
-            sessions, partial(build_snapshot, providers=tuple(
-                providers_from_settings(app.config["GEOCODER_SETTINGS"]))),
-            app.config["REFRESH_SECONDS"]))
-    if app.config["AUTO_MIGRATE"]:
-        db.upgrade(engine)
-    if app.config["AUTO_LOAD_SAMPLE"]:
-        report = load_dataset(sessions)
-        if report.loaded:
-            log.info("loaded the sample district (%s)", report.zone_set_id)
+    providers = tuple(providers_from_settings(settings.geocoder_settings))
+    services = Services(
+        settings=settings, engine=engine, sessions=sessions,
+        published=PublishedCache(sessions, frozen_snapshot_builder(providers),
+                                 settings.refresh_seconds),
+        clock=Clock(pinned_today=settings.today))
+    app.extensions["xuequ"] = services
+    database.set_up(services)
 
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    auth.init_app(app)
-
-    from webapp.api.views import bp as api_bp
-    from webapp.public import bp as public_bp
-    from webapp.vendor import bp as vendor_bp
-    app.register_blueprint(api_bp)
-    app.register_blueprint(vendor_bp)
-    csrf.exempt(api_bp)  # JSON API: no cookies are read, so no cross-site forgery to stop
-    app.register_blueprint(public_bp)
-    from webapp import hotline_features, notices, scheduling, staff_zones
-    hotline_features.init_app(app)
-    staff_zones.init_app(app)
-    scheduling.init_app(app)
-    app.register_blueprint(notices.bp)
+    for feature in FEATURES:
+        feature.init_app(app)
+    hooks.register(app)
+    templating.register(app)
     errors.register(app)
-    request_guard.init_app(app)
-    compression.init_app(app)
-    cli.register(app)
+    for group in COMMANDS:
+        app.cli.add_command(group)
     return app
 
 

@@ -1,7 +1,10 @@
-"""The one place where typed domain errors become HTTP responses."""
+"""The one place where typed domain errors become HTTP responses (and CLI errors)."""
 from __future__ import annotations
 
+import functools
 import logging
+
+import click
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
@@ -87,3 +90,14 @@ def _http_message(status: int) -> str:
         413: N_("上传的文件太大了。"), 429: N_("请求太频繁，请稍后再试。"),
         503: N_("服务暂时不可用，请稍后再试。"),
     }.get(status, N_("请求无法完成。"))
+
+
+def guarded_command(function):
+    """A CLI command whose domain errors end it with their message (exit status 1)."""
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except XuequError as error:
+            raise click.ClickException(str(error)) from error
+    return run

@@ -8,7 +8,7 @@ from zones.errors import XuequError
 
 
 def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
+    languages = current_app.extensions["xuequ"].settings.languages
     chosen = request.args.get("lang") or session.get("lang")
     # Chinese unless the user chose otherwise: the service speaks the bureau's language.
     return chosen if chosen in languages else languages[0]

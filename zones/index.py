@@ -1,4 +1,4 @@
-"""In-memory spatial index of one zone set, and point lookup against it (DESIGN.md §4).
+"""In-memory spatial index of one zone set, and point lookup against it (docs/ZONES.md).
 
 Geometry is held in EPSG:4551 so that the 15 m boundary rule is measured in metres.
 One STRtree per level; a lookup is a `dwithin` tree query, not a database round trip.

@@ -1,0 +1,32 @@
+"""Every request hook of the app, registered here and nowhere else, in the order they run.
+
+Flask runs `before_request` hooks in the order they were registered; the extensions bound
+in the factory (CSRF protection, then rate limits) register theirs first, in `init_app`.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.auth.views import enforce_idle_timeout
+from webapp.public.views import remember_language
+from webapp.serving.compression import compress
+from webapp.serving.request_guard import refuse_nul_in_request
+from webapp.staff.scheduling import publish_due_versions
+
+
+def register(app: Flask) -> None:
+    before = app.before_request_funcs.setdefault(None, [])
+    # 1. Text with a NUL in it is refused before anything reads it: not the CSRF check,
+    #    not the session, not the database (PostgreSQL cannot even compare such a string).
+    before.insert(0, refuse_nul_in_request)
+    # 2. (CSRF, then rate limits: the extensions' own hooks.)
+    # 3. ?lang= on a page is remembered for the visit, before anything renders text.
+    app.before_request(remember_language)
+    # 4. An idle staff session ends before a view sees its user (after the CSRF check,
+    #    which needs the session's token).
+    app.before_request(enforce_idle_timeout)
+    # 5. A scheduled zone version that has come due is published before the request
+    #    reads the published snapshot.
+    app.before_request(publish_due_versions)
+    # After the view: compress the finished body (last, so it sees the final bytes).
+    app.after_request(compress)

@@ -1,0 +1,176 @@
+"""Public pages: the map page with the answer panel, the answer fragment the page's script
+fetches, the "what do I need" wizard and the timeline calendar. Every page works without
+JavaScript: forms post to the server, which renders the full answer."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from admissions.calendar import timeline_calendar
+from admissions.content import localize
+from admissions.timeline import annotate
+from admissions.wizard import assess, checklist, parse_household
+from gis import crs
+from webapp.api import logic
+from webapp.i18n import current_lang, error_message, translate
+from webapp.public.mapview import build_map
+from webapp.public.tiles import tiles_from_config
+from webapp.services import services, settings, snapshot
+from zones.errors import InvalidParameter, XuequError
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+
+def remember_language():
+    """The request hook (see webapp/hooks.py): ?lang=en on a page switches the language for
+    the rest of the visit (kept in the session). The JSON API stays stateless: its `lang`
+    applies to that one request."""
+    if request.path.startswith("/api/"):
+        return
+    chosen = request.args.get("lang")
+    if chosen in settings().languages and session.get("lang") != chosen:
+        session["lang"] = chosen
+
+
+@bp.app_context_processor
+def page_context():
+    try:
+        current = snapshot()
+    except XuequError:  # the page still renders, without data
+        return {"sample_dataset": False, "zone_version": None, "lang": current_lang()}
+    return {"sample_dataset": current.sample, "zone_version": current.zone_version,
+            "lang": current_lang()}
+
+
+def today() -> dt.date:
+    return services().clock.today()
+
+
+def tiles():
+    return tiles_from_config(settings().tiles, settings().tianditu_key)
+
+
+def lookup(form) -> tuple[dict | None, str | None]:
+    """The answer for the form's address or point, or the error to show beside the form."""
+    args = {k: v for k, v in form.items() if v != "" and k != "csrf_token"}
+    if not (args.get("address") or args.get("lat") or args.get("lng")):
+        return None, None
+    try:
+        return logic.lookup(snapshot(), args, current_lang(), translate), None
+    except InvalidParameter as exc:
+        return None, error_message(exc)
+
+
+def answer_context(answer: dict | None) -> dict:
+    """What the answer panel needs beyond the answer: timeline state, the pin position in
+    the map's coordinates, and the consultation phone for the next-steps box."""
+    if not answer:
+        return {"answer": None}
+    adm = answer.get("admission") or {}
+    context = {"answer": answer, "timeline": annotate(adm.get("timeline", []), today()),
+               "consult": next((c for c in adm.get("channels", []) if c["id"] == "consult"),
+                               None)}
+    location = answer.get("location")
+    if location:
+        lng, lat = crs.from_wgs84(location["lng"], location["lat"], tiles().display_crs)
+        context["pin"] = {"lat": round(lat, 6), "lng": round(lng, 6)}
+    context["zone_ids"] = [z["zone_id"] for level in ("primary", "middle")
+                           for z in answer[level]["zones"]]
+    return context
+
+
+def map_labels() -> dict[str, str]:
+    return {"primary": _("小学学区"), "middle": _("初中学区"), "district": _("区界"),
+            "tiles": _("底图"), "phone": _("电话：")}
+
+
+def client_strings() -> dict[str, str]:
+    """Messages the page's script shows, translated here so they live in the catalogue."""
+    return {
+        "locating": _("正在定位…"),
+        "denied": _("您没有允许定位。请在浏览器或微信的设置中允许使用位置，或直接输入地址。"),
+        "unavailable": _("暂时无法获取您的位置，请稍后再试，或直接输入地址。"),
+        "timeout": _("定位超时，请稍后再试，或直接输入地址。"),
+        "unsupported": _("这个浏览器不支持定位，请直接输入地址或在地图上点选。"),
+        "loading": _("正在查询…"),
+        "failed": _("查询失败，请检查网络后重试。"),
+        "recent": _("最近查询"),
+        "clear": _("清除记录"),
+        "suggestions": _("地址建议"),
+        "pin": _("您的位置（可拖动）"),
+        "zoom_in": _("放大"),
+        "zoom_out": _("缩小"),
+    }
+
+
+def map_parts():
+    current, chosen = snapshot(), tiles()
+    assets = {name: url_for("vendor.leaflet_file", filename=name)
+              for name in ("leaflet.js", "leaflet.css")}
+    return services().maps.get(current, (chosen, current_lang(), tuple(assets.items())),
+                     lambda: build_map(current, chosen, map_labels(), assets))
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    form = request.form if request.method == "POST" else request.args
+    answer, error = lookup(form)
+    return render_template("public/index.html", error=error, address=form.get("address", ""),
+                           map=map_parts(), strings=client_strings(),
+                           **answer_context(answer))
+
+
+@bp.get("/answer")
+def answer_fragment():
+    """The answer panel alone, for the page's script (taps, the pin, search)."""
+    answer, error = lookup(request.args)
+    status = 400 if error else 200
+    return render_template("public/_answer_panel.html", error=error,
+                           **answer_context(answer)), status
+
+
+def _schools_for_wizard():
+    current = snapshot()
+    return sorted((s for s in current.schools.values() if s.serves("primary")),
+                  key=lambda s: s.code)
+
+
+@bp.route("/wizard", methods=["GET", "POST"])
+def wizard():
+    current = snapshot()
+    form = request.form if request.method == "POST" else request.args
+    result, error, field = None, None, None
+    school = current.schools.get(form.get("school", ""))
+    if request.method == "POST" and current.cycle:
+        try:
+            household = parse_household(form, today())
+            born_by = dt.date.fromisoformat(current.cycle["age_rule"]["birth_on_or_before"])
+            assessment = assess(household, born_by=born_by,
+                                warning_cutoff=school.warning_cutoff if school else None)
+            result = {"assessment": assessment,
+                      "reasons": [translate(r) for r in assessment.reasons],
+                      **checklist(assessment, current.cycle, current_lang())}
+        except InvalidParameter as exc:
+            error, field = error_message(exc), exc.field
+    cycle = localize(current.cycle, current_lang()) if current.cycle else {}
+    return render_template("public/wizard.html", form=form, result=result, error=error,
+                           error_field=field, school=school, schools=_schools_for_wizard(),
+                           cycle=cycle, consult=next((c for c in cycle.get("channels", [])
+                                                      if c["id"] == "consult"), None))
+
+
+@bp.get("/timeline.ics")
+def timeline_ics():
+    current = snapshot()
+    if not current.cycle:
+        return Response(_("暂无招生时间安排。"), status=404, mimetype="text/plain")
+    content = localize(current.cycle, current_lang())
+    level = request.args.get("level")
+    stages = [s for s in content["timeline"]
+              if level not in ("primary", "middle") or s.get("level") in (level, "both")]
+    body = timeline_calendar(stages, year=content["year"],
+                             name=_("%(year)s 年二道区义务教育招生", year=content["year"]))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f"attachment; filename=xuequ-{content['year']}-timeline.ics"})

@@ -1,0 +1,31 @@
+"""Keeping what families type out of the logs.
+
+Addresses and search text arrive in query strings, which request logs print in full. The
+filter below rewrites logged request lines so that those values never reach a log file.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+SENSITIVE_PARAMS = ("address", "q", "phone", "phone_last4", "lat", "lng", "name")
+_QUERY_VALUE = re.compile(r"(?<=[?&])(" + "|".join(SENSITIVE_PARAMS) + r")=[^&\s\"]*")
+
+
+def redact(text: str) -> str:
+    return _QUERY_VALUE.sub(lambda m: f"{m.group(1)}=[redacted]", text)
+
+
+class RedactQueryFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        record.msg = redact(str(record.msg))
+        return True
+
+
+def install() -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactQueryFilter) for f in logger.filters):
+            logger.addFilter(RedactQueryFilter())

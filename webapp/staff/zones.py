@@ -1,0 +1,271 @@
+"""Staff pages for zone sets: upload → field mapping → validation report → save draft,
+versions, impact, notice, schedule, publish, rollback, downloads, comments, audit log.
+Thin: the work is in zones.intake / zones.workflow, shared with the CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
+
+from gis.vector_io import EXTENSIONS
+from webapp.auth.permissions import permission_required
+from webapp.i18n import error_message, translate
+from webapp.services import school_names, services, settings
+from zones import audit, intake, storage, uploads, workflow
+from zones.errors import N_, Conflict, InvalidParameter, XuequError
+from zones.exports import comments_csv, findings_collection, zones_collection
+from zones.mapping import TARGETS, guess_mapping
+
+bp = Blueprint("staff_zones", __name__, url_prefix="/staff/zones",
+               template_folder="templates")
+OPTIONS = ("layer", "encoding", "crs")
+
+
+def _actor() -> str:
+    return current_user.username
+
+
+def _uploads() -> Path:
+    return Path(settings().instance_path) / "uploads"
+
+
+def _upload(token: str) -> uploads.StoredUpload:
+    stored = uploads.find(_uploads(), token)
+    if stored is None:
+        abort(404)
+    return stored
+
+
+def _load(zone_set_id: str, with_zones: bool = True):
+    with services().sessions() as session:
+        return storage.load_zone_set(session, zone_set_id, with_zones)
+
+
+@bp.get("/")
+@permission_required("edit")
+def versions():
+    with services().sessions() as session:
+        rows = storage.list_zone_sets(session)
+    return render_template("staff/zones_list.html", versions=rows,
+                           accept=",".join(sorted(EXTENSIONS)))
+
+
+@bp.post("/upload")
+@permission_required("edit")
+def upload():
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(translate(N_("请选择要上传的文件。")))
+        return redirect(url_for(".versions"))
+    stored = uploads.store(_uploads(), file.filename, file.save, _actor())
+    with services().sessions.begin() as session:
+        audit.record(session, _actor(), "zone_file_received", file_sha256=stored.meta["sha256"],
+                     filename=stored.meta["filename"])
+    return redirect(url_for(".mapping", token=stored.token))
+
+
+def _read(token: str, values):
+    stored = _upload(token)
+    upload = intake.read(stored.path, stored.meta["filename"],
+                         layer=values.get("layer"), encoding=values.get("encoding"),
+                         declared_crs=values.get("crs"),
+                         max_bytes=settings().max_upload_bytes)
+    return stored.meta, upload
+
+
+@bp.route("/upload/<token>", methods=["GET", "POST"])
+@permission_required("edit")
+def mapping(token: str):
+    values = request.form if request.method == "POST" else request.args
+    options = {k: values.get(k, "") for k in OPTIONS}
+    context = {"token": token, "options": options, "targets": TARGETS, "report": None}
+    try:
+        meta, upload = _read(token, values)
+    except intake.UploadRefused as error:
+        meta = _upload(token).meta
+        return render_template("staff/zones_upload.html", meta=meta, upload=None,
+                               error=error_message(error), error_field=error.field, **context), 422
+    chosen = {t: values.get(t) for t in TARGETS} if request.method == "POST" \
+        else guess_mapping(upload.columns)
+    chosen["level_value"] = values.get("level_value", "")
+    context.update(meta=meta, upload=upload, mapping=chosen, error=None)
+    if request.method == "GET":
+        return render_template("staff/zones_upload.html", **context)
+    with services().sessions() as session:
+        reference = workflow.reference_data(session)
+    try:
+        zones, report = intake.check(upload, chosen, reference, fix=bool(values.get("repair")),
+                                     time_limit_s=settings().validation_seconds)
+    except InvalidParameter as error:
+        if values.get("format") == "json":
+            raise
+        # The form comes back as it was sent, with the field that needs a choice marked.
+        context.update(error=error_message(error), error_field=error.field)
+        return render_template("staff/zones_upload.html", **context), 400
+    if values.get("format") == "json":
+        return jsonify({"sha256": meta["sha256"], "source_crs": upload.source_crs,
+                        "report": report.to_dict(translate)})
+    if values.get("action") == "save" and report.ok:
+        try:
+            return _save_draft(values, meta, upload, zones, report)
+        except (InvalidParameter, Conflict) as error:
+            field = "zone_set_id" if error.field == "id" else error.field  # storage's name
+            context.update(error=error_message(error), error_field=field)
+    findings = report.to_dict(translate)
+    context.update(report=report, findings=findings,
+                   zones_geojson=zones_collection(zones, tolerance_deg=1e-5),
+                   findings_geojson=findings_collection(findings["findings"]))
+    return render_template("staff/zones_upload.html", **context), 400 if context["error"] else 200
+
+
+def _save_draft(values, meta, upload, zones, report):
+    zone_set_id = values.get("zone_set_id") or workflow.new_version_id(
+        meta["sha256"], services().clock.today())
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", zone_set_id):
+        raise InvalidParameter(N_("版本编号只能包含字母、数字、下划线、点和短横线。"),
+                               field="zone_set_id")
+    workflow.save_draft(services().sessions, zones, report, zone_set_id=zone_set_id,
+                        actor=_actor(), sha256=meta["sha256"],
+                        label=values.get("label", "")[:200],
+                        effective_from=_date(values.get("effective_from"), "effective_from"),
+                        source={"filename": meta["filename"], "crs": upload.source_crs,
+                                "via": "web"})
+    return redirect(url_for(".version", zone_set_id=zone_set_id))
+
+
+@bp.get("/<zone_set_id>/")
+@permission_required("edit")
+def version(zone_set_id: str):
+    zone_set = _load(zone_set_id, with_zones=False)
+    with services().sessions() as session:
+        current = storage.published_zone_set_id(session)
+        count = len(workflow.comments(session, zone_set_id))
+    return render_template("staff/zone_version.html", zone_set=zone_set, current=current,
+                           comment_count=count)
+
+
+@bp.get("/<zone_set_id>/zones.geojson")
+@permission_required("edit")
+def zones_geojson(zone_set_id: str):
+    return jsonify(zones_collection(_load(zone_set_id).zones))
+
+
+@bp.get("/<zone_set_id>/download.<fmt>")
+@permission_required("edit")
+def download(zone_set_id: str, fmt: str):
+    data = workflow.export(_load(zone_set_id), fmt)
+    mimetype = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
+    return Response(data, mimetype=mimetype[fmt], headers={
+        "Content-Disposition": f"attachment; filename={zone_set_id}.{fmt}"})
+
+
+def _impact(zone_set_id: str):
+    try:
+        published = services().published.get().index
+    except XuequError:
+        published = None
+    return workflow.impact_of(services().sessions, zone_set_id, published_index=published)
+
+
+@bp.get("/<zone_set_id>/impact")
+@permission_required("edit")
+def impact(zone_set_id: str):
+    result = _impact(zone_set_id)
+    data = result.to_dict()
+    biggest = max([abs(r["delta"]) for r in data["per_school"]] or [1])
+    return render_template("staff/zone_impact.html", zone_set_id=zone_set_id, impact=data,
+                           biggest=biggest, regions=result.regions_geojson(),
+                           names=school_names())
+
+
+@bp.get("/<zone_set_id>/impact.json")
+@permission_required("edit")
+def impact_json(zone_set_id: str):
+    return jsonify(_impact(zone_set_id).to_dict())
+
+
+@bp.get("/<zone_set_id>/impact.csv")
+@permission_required("edit")
+def impact_csv(zone_set_id: str):
+    return Response(_impact(zone_set_id).csv(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={zone_set_id}-impact.csv"})
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidParameter(N_("日期格式应为 YYYY-MM-DD。"), field=field) from None
+
+
+def _done(message: str, zone_set_id: str):
+    flash(message)
+    return redirect(url_for(".version", zone_set_id=zone_set_id))
+
+
+@bp.post("/<zone_set_id>/notice")
+@permission_required("publish")
+def put_on_notice(zone_set_id: str):
+    workflow.put_on_notice(services().sessions, zone_set_id, _actor(),
+                           _date(request.form.get("closes_on"), "closes_on"))
+    return _done(translate(N_("已进入公示。")), zone_set_id)
+
+
+@bp.post("/<zone_set_id>/schedule")
+@permission_required("publish")
+def schedule(zone_set_id: str):
+    effective = _date(request.form.get("effective_from"), "effective_from")
+    if effective is None:
+        raise InvalidParameter(N_("请填写生效日期。"), field="effective_from")
+    workflow.schedule(services().sessions, zone_set_id, effective, _actor())
+    return _done(translate(N_("已安排在生效日期发布。")), zone_set_id)
+
+
+@bp.post("/<zone_set_id>/publish")
+@permission_required("publish")
+def publish(zone_set_id: str):
+    workflow.publish(services().sessions, zone_set_id, _actor(),
+                     expected_current=request.form.get("expected_current") or None)
+    services().published.invalidate()
+    return _done(translate(N_("已发布。")), zone_set_id)
+
+
+@bp.post("/rollback")
+@permission_required("publish")
+def rollback():
+    restored = workflow.rollback(services().sessions, _actor(),
+                                 expected_current=request.form.get("expected_current") or None)
+    services().published.invalidate()
+    return _done(translate(N_("已回滚到上一个版本。")), restored)
+
+
+@bp.get("/<zone_set_id>/comments")
+@permission_required("edit")
+def comments(zone_set_id: str):
+    with services().sessions() as session:
+        rows = workflow.comments(session, zone_set_id)
+    if request.args.get("format") == "csv":
+        return Response(comments_csv(rows), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename={zone_set_id}-comments.csv"})
+    return render_template("staff/zone_comments.html", zone_set_id=zone_set_id, comments=rows)
+
+
+@bp.get("/audit")
+@permission_required("edit")
+def audit_log():
+    actor = request.args.get("actor", "").strip()[:64] or None
+    since = _date(request.args.get("since"), "since")
+    until = _date(request.args.get("until"), "until")
+    with services().sessions() as session:
+        rows = audit.entries(session, actor=actor,
+                             since=dt.datetime.combine(since, dt.time()) if since else None,
+                             # 9999-12-31 has no next day: it means no end at all
+                             until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
+                             if until and until < dt.date.max else None)
+    return render_template("staff/audit.html", entries=rows, args=request.args)

@@ -1,0 +1,38 @@
+"""Zone sets, validation findings and notice comments as GeoJSON and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from gis.geojson import feature, feature_collection
+
+
+def zones_collection(zones, tolerance_deg: float = 0.0) -> dict:
+    """Zones as GeoJSON; a tolerance thins the lines of a preview (1e-5° is about 1 m)."""
+    return feature_collection(feature(
+        z.geometry.simplify(tolerance_deg) if tolerance_deg else z.geometry, {
+            "zone_id": z.zone_id, "level": z.level, "school_codes": list(z.school_codes),
+            "allocation": z.allocation, "description": z.description})
+        for z in zones if z.geometry is not None and not z.geometry.is_empty)
+
+
+def findings_collection(findings: Iterable[dict]) -> dict:
+    """Validation findings (as `report.to_dict()` gives them) that have a place: their own
+    geometry, or else a point at their lng/lat."""
+    return feature_collection(
+        {"type": "Feature", "geometry": f.get("geometry") or (
+            {"type": "Point", "coordinates": [f["lng"], f["lat"]]}
+            if f["lng"] is not None else None),
+         "properties": {"label": f["message"], "severity": f["severity"]}}
+        for f in findings if f.get("geometry") or f["lng"])
+
+
+def comments_csv(comments) -> str:
+    """Notice comments as CSV, with a BOM so that Excel reads the Chinese text as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "at", "name", "contact", "body"])
+    writer.writerows([r.id, r.at.isoformat(timespec="seconds"), r.name, r.contact, r.body]
+                     for r in comments)
+    return "\ufeff" + out.getvalue()
