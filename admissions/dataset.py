@@ -11,6 +11,8 @@ from sqlalchemy.orm import sessionmaker
 
 from admissions import knowledge
 from admissions.content import read_cycle_file, save_cycle
+from admissions.service import PROFILE_META
+from gis.district import read_profile
 from gis.gazetteer import read_csv
 from gis.geojson import read_features
 from zones import storage
@@ -34,11 +36,13 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
                  created_by: str = "system") -> LoadReport:
     """Load and publish the dataset unless its zone set is already in the database."""
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    profile = read_profile(directory)
     version = manifest["zone_version"]
     with sessions() as session:
         already = storage.get_meta(session, "loaded_zone_set") == version["id"]
-    if already:  # the knowledge base may still be new to this database
+    if already:  # the knowledge base (or the profile) may still be new to this database
         with sessions.begin() as session:
+            storage.set_meta(session, PROFILE_META, profile.to_dict())
             return LoadReport(version["id"], loaded=False,
                               knowledge=knowledge.load_files(session, directory))
     schools = {s.code: s for s in map(school_from_dict, json.loads(
@@ -60,6 +64,7 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
         storage.replace_addresses(session, (p.to_record() for p in places))
         for path in cycle_files:
             save_cycle(session, read_cycle_file(path))
+        storage.set_meta(session, PROFILE_META, profile.to_dict())
         storage.set_meta(session, "sample", bool(manifest.get("sample")))
         storage.set_meta(session, "loaded_zone_set", version["id"])
         storage.bump_dataset_revision(session)

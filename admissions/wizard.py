@@ -104,14 +104,14 @@ def assess(h: Household, *, born_by: dt.date, warning_cutoff: dt.date | None) ->
         return result
     if h.hukou_where == "city":
         if h.home_owner == "none":
-            result.reasons.append(N_("户籍和住房都不在二道区，请向户籍所在区的教育局咨询。"))
+            result.reasons.append(N_("户籍和住房都不在本区，请向户籍所在区的教育局咨询。"))
             return result
         result.category = "arranged"
-        result.reasons.append(N_("在二道区有住房，但户籍在长春市其他区（人户分离）。"))
+        result.reasons.append(N_("在本区有住房，但户籍在本市其他区（人户分离）。"))
         return result
     if h.hukou_where == "district":
         result.category = "arranged"
-        result.reasons.append(N_("户籍在二道区，但不在这个地址。"))
+        result.reasons.append(N_("户籍在本区，但不在这个地址。"))
         return result
     result.category, reasons = _zoned_category(h)
     result.reasons.extend(reasons)

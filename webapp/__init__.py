@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["AUTO_MIGRATE"]:
         db.upgrade(engine)
     if app.config["AUTO_LOAD_SAMPLE"]:
-        report = load_dataset(sessions)
+        report = load_dataset(sessions, Path(app.config["DATASET_DIR"]))
         if report.loaded:
             log.info("loaded the sample district (%s)", report.zone_set_id)
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+from admissions.dataset import SAMPLE_DIR
+
 
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -17,6 +19,8 @@ def from_environment(instance_path: str) -> dict:
         # deployment runs `flask --app webapp db upgrade` once instead.
         "AUTO_MIGRATE": _flag("XUEQU_AUTO_MIGRATE", True),
         "AUTO_LOAD_SAMPLE": _flag("XUEQU_AUTO_LOAD_SAMPLE", True),
+        # The dataset directory loaded at start-up (docs/DATA.md); the sample by default.
+        "DATASET_DIR": os.environ.get("XUEQU_DATASET_DIR") or str(SAMPLE_DIR),
         "REFRESH_SECONDS": float(os.environ.get("XUEQU_REFRESH_SECONDS", "2")),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "BABEL_DEFAULT_LOCALE": "zh",
