@@ -15,6 +15,7 @@ from shapely.geometry import box
 from gis import crs
 from gis.geocoding import GazetteerGeocoder, GeocodeResult
 from gis.providers import ConfigurationError, providers_from_settings, with_providers
+from tests.sample_district import SAMPLE_GRAMMAR
 from tests.test_geocoding import PLACES
 
 DISTRICT = box(125.30, 43.70, 125.90, 44.00)
@@ -101,7 +102,7 @@ def _settings(maps, names: str, timeout: float = 2.0) -> dict:
 
 @pytest.fixture(scope="module")
 def geocoder():
-    return GazetteerGeocoder(PLACES)
+    return GazetteerGeocoder(PLACES, SAMPLE_GRAMMAR)
 
 
 UNKNOWN = "幸福路88号"  # not in the gazetteer
