@@ -106,15 +106,16 @@ def answer_point(snapshot: Snapshot, point: WGS84Point, *,
                    location=location or _location(point.lng, point.lat, "point"),
                    point=result, schools=snapshot.schools, cycle=snapshot.cycle,
                    zone_version=snapshot.zone_version, sample=snapshot.sample,
-                   district_name=snapshot.profile.name, lang=lang, translate=translate)
+                   district_name=snapshot.profile.display_name(lang), lang=lang,
+                   translate=translate)
 
 
 def _not_located(snapshot: Snapshot, status: str, lang: str, translate: Translate,
                  candidates: list[dict] | None = None) -> dict:
     return compose(status=status, location=None, point=None, schools=snapshot.schools,
                    cycle=snapshot.cycle, zone_version=snapshot.zone_version,
-                   sample=snapshot.sample, district_name=snapshot.profile.name, lang=lang,
-                   candidates=candidates, translate=translate)
+                   sample=snapshot.sample, district_name=snapshot.profile.display_name(lang),
+                   lang=lang, candidates=candidates, translate=translate)
 
 
 def place_summary(place: Place) -> dict:

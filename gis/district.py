@@ -59,6 +59,10 @@ class DistrictProfile:
     def full_name(self) -> str:
         return f"{self.province}{self.city}{self.name}"
 
+    def display_name(self, lang: str) -> str:
+        """The district's name in a sentence of `lang` (zh, or the English name)."""
+        return self.name if lang == "zh" else self.name_en
+
     def to_dict(self) -> dict:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
