@@ -143,7 +143,7 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
                    levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
                    translate: Translate = _identity) -> dict:
     coordinates = snapshot.grammar.parse_coordinates(query.text)
-    if coordinates is not None:  # someone pasted "43.87,125.38" into the address box
+    if coordinates is not None:  # someone pasted "lat,lng" into the address box
         return answer_point(snapshot, parse_point(*coordinates, snapshot.profile),
                             levels=levels, lang=lang, translate=translate)
     result = geocode(snapshot, query)

@@ -193,7 +193,7 @@ class AddressGrammar:
         province, city = profile.province_short, profile.city_short
         district = profile.short_name
         # (prefix, whether it names the city): after the city, the bare district name
-        # (长春二道…) is a prefix too.
+        # (city name then district name, no suffixes) is a prefix too.
         self._prefixes = (
             (re.compile(f"中国(?={_alternation((province, city, district))})"), False),
             (re.compile(f"{re.escape(profile.province)}|{re.escape(province)}"

@@ -21,7 +21,7 @@ class ProfileError(ValueError):
 
 
 def short_name(name: str) -> str:
-    """吉林省 -> 吉林, 长春市 -> 长春, 二道区 -> 二道: the name people write without its suffix."""
+    """吉林省 -> 吉林, 长春市 -> 长春, 朝阳区 -> 朝阳: the name people write without the suffix."""
     for suffix in _DIVISION_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[:-len(suffix)]

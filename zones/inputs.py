@@ -38,8 +38,8 @@ def parse_point(lat: str | float, lng: str | float, profile: DistrictProfile,
                 source_crs: str = "wgs84") -> WGS84Point:
     """The checked WGS84 point, converted from `source_crs` (wgs84, gcj02 or bd09).
 
-    Coordinates given the wrong way round for this district (lat 125.4, lng 43.9 in
-    Changchun) are refused as SwappedCoordinates: a client error worth naming."""
+    Coordinates given the wrong way round (the district's bounding box holds the swapped
+    pair, not the given one) are refused as SwappedCoordinates: a client error worth naming."""
     lat, lng = parse_number(lat, "lat"), parse_number(lng, "lng")
     if not _inside(profile.bbox, lng, lat) and _inside(profile.bbox, lat, lng):
         ref_lng, ref_lat = profile.reference_point

@@ -1,5 +1,6 @@
 """The validation report of an uploaded zone set: every finding is blocking or a warning,
-carries a location (WGS84) for the map, and is JSON-able. Areas are m² in EPSG:4551.
+carries a location (WGS84) for the map, and is JSON-able. Areas are m² in the district's
+3-degree Gauss-Kruger zone.
 
 Validation runs against a deadline: a hostile or absurd file (a million vertices) stops at
 the time limit with a blocking `timed_out` finding instead of tying up a worker.
