@@ -18,7 +18,7 @@ from gis.point import WGS84Point
 from gis.providers import OnlineProvider, with_providers
 from gis.suggest import Suggester
 from zones import storage
-from zones.errors import InvalidData
+from zones.errors import N_, InvalidData
 from zones.index import ZoneIndex
 from zones.inputs import parse_point
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
@@ -66,8 +66,10 @@ class Snapshot:
                 "effective_from": effective.isoformat() if effective else None}
 
 
-def build_snapshot(session: Session, providers: tuple[OnlineProvider, ...] = ()) -> Snapshot:
-    snapshot = _build_snapshot(session, providers)
+def build_snapshot(session: Session, providers: tuple[OnlineProvider, ...] = (),
+                   fallback_profile: DistrictProfile | None = None) -> Snapshot:
+    """`fallback_profile` serves a database loaded before profiles were kept in it."""
+    snapshot = _build_snapshot(session, providers, fallback_profile)
     # The snapshot lives until the next publish. Its indexes hold ~10^6 objects at 100,000
     # addresses; frozen, the cyclic GC stops rescanning them, which took tens of ms off
     # the p99 of an address search. They are acyclic, so reference counting frees them.
@@ -75,13 +77,14 @@ def build_snapshot(session: Session, providers: tuple[OnlineProvider, ...] = ())
     return snapshot
 
 
-def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...]) -> Snapshot:
+def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],
+                    fallback_profile: DistrictProfile | None) -> Snapshot:
     zone_set = storage.load_zone_set(session, storage.published_zone_set_id(session))
     _, _, district = storage.load_district(session)
     record = storage.get_meta(session, PROFILE_META)
-    if record is None:
-        raise InvalidData("the dataset has no district profile (district.json): load it again")
-    profile = DistrictProfile.from_dict(record)
+    if record is None and fallback_profile is None:
+        raise InvalidData(N_("数据集缺少区域信息（district.json），请重新导入数据集。"))
+    profile = fallback_profile if record is None else DistrictProfile.from_dict(record)
     places = [Place.from_record({c.key: getattr(row, c.key) for c in row.__table__.columns})
               for row in storage.load_addresses(session)]
     return Snapshot(zone_set=zone_set,

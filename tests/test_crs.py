@@ -3,6 +3,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pyproj
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -243,3 +244,14 @@ def test_datav_gcj02_boundary_matches_the_derived_wgs84_file():
     for key in ("center", "centroid"):
         lng, lat = crs.to_wgs84(*gcj["properties"][key], "gcj02")
         assert crs.distance_m(lng, lat, *wgs["properties"][key]) < 0.05
+
+
+@pytest.mark.parametrize("lng, code", [(125.4, "EPSG:4551"), (113.3, "EPSG:4547"),
+                                       (87.6, "EPSG:4538"), (70.0, "EPSG:4534"),
+                                       (140.0, "EPSG:4554")])
+def test_the_3_degree_zone_of_a_longitude(lng, code):
+    assert crs.gauss_kruger_3deg(lng) == code
+    assert crs.canonical_crs(code[5:]) == code  # "4547" is accepted like "4551"
+    meridian = next(p.value for p in pyproj.CRS(code).coordinate_operation.params
+                    if p.name == "Longitude of natural origin")
+    assert abs(meridian - min(max(lng, 75), 135)) <= 1.5

@@ -210,3 +210,19 @@ def test_the_dataset_directory_setting_comes_from_the_environment(monkeypatch, s
     assert from_environment("instance")["DATASET_DIR"] == str(generate_sample.DEFAULT_OUT)
     monkeypatch.setenv("XUEQU_DATASET_DIR", str(second_dir))
     assert from_environment("instance")["DATASET_DIR"] == str(second_dir)
+
+
+def test_a_database_loaded_before_profiles_falls_back_to_the_dataset_file(app):
+    from admissions.service import PROFILE_META, build_snapshot
+    from gis.district import read_profile
+    from webapp.services import services
+    from zones.errors import InvalidData
+    from zones.tables import DatasetMeta
+    with app.app_context(), services().sessions() as session:
+        session.delete(session.get(DatasetMeta, PROFILE_META))
+        session.flush()
+        with pytest.raises(InvalidData):
+            build_snapshot(session)
+        fallback = read_profile(generate_sample.DEFAULT_OUT)
+        assert build_snapshot(session, fallback_profile=fallback).profile == fallback
+        session.rollback()

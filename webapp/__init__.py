@@ -12,6 +12,7 @@ from flask_babel import Babel
 
 from admissions.dataset import load_dataset
 from admissions.service import build_snapshot
+from gis.district import read_profile
 from gis.providers import providers_from_settings
 from webapp import auth, cli, compression, errors, privacy, request_guard
 from webapp.config import from_environment
@@ -47,7 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         engine=engine, sessions=sessions,
         published=PublishedCache(
             sessions, partial(build_snapshot, providers=tuple(
-                providers_from_settings(app.config["GEOCODER_SETTINGS"]))),
+                providers_from_settings(app.config["GEOCODER_SETTINGS"])),
+                fallback_profile=read_profile(Path(app.config["DATASET_DIR"]))),
             app.config["REFRESH_SECONDS"]))
     if app.config["AUTO_MIGRATE"]:
         db.upgrade(engine)
