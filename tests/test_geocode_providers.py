@@ -126,13 +126,15 @@ def test_bad_configuration_is_refused_clearly(settings, mentions):
 
 def test_baidu_bd09_is_converted_to_wgs84(fake_maps, geocoder):
     providers = providers_from_settings(_settings(fake_maps, "baidu"))
-    result = with_providers(geocoder.search(UNKNOWN), UNKNOWN, providers, DISTRICT)
+    result = with_providers(geocoder.search(UNKNOWN), UNKNOWN, providers, DISTRICT,
+                            SAMPLE_GRAMMAR.profile.full_name)
     assert (result.status, result.source, result.method) == ("found", "baidu", "baidu")
     place = result.place
     assert crs.distance_m(place.lng, place.lat, *INSIDE) < 1.0
     path, query = fake_maps.requests[-1]
     assert path == "/geocoding/v3/" and query["ak"] == "test-ak"
-    assert UNKNOWN in query["address"]
+    # the profile's 省市区 goes first: providers geocode the whole country
+    assert query["address"] == f"吉林省长春市二道区{UNKNOWN}"
 
 
 def test_nominatim_wgs84_passes_through(fake_maps, geocoder):
