@@ -213,7 +213,7 @@ class AddressGrammar:
 
     @property
     def bare_city(self) -> str:
-        """The city without 市: not stripped by normalize (长春路 is a street)."""
+        """The city without 市: not stripped by normalize (it may begin a street name)."""
         return self.profile.city_short
 
     # ---- normalisation --------------------------------------------------------------------

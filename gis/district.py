@@ -21,7 +21,7 @@ class ProfileError(ValueError):
 
 
 def short_name(name: str) -> str:
-    """吉林省 -> 吉林, 长春市 -> 长春, 朝阳区 -> 朝阳: the name people write without the suffix."""
+    """河北省 -> 河北, 石家庄市 -> 石家庄, 朝阳区 -> 朝阳: the name without its suffix."""
     for suffix in _DIVISION_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[:-len(suffix)]
@@ -33,7 +33,7 @@ class DistrictProfile:
     code: str                        # the 6-digit administrative code (adcode)
     name: str                        # as written in addresses, with its suffix (…区)
     name_en: str                     # for calendar and API metadata
-    domain: str                      # dotted, for identifiers (calendar UIDs): erdao.changchun
+    domain: str                      # dotted, for identifiers (calendar UIDs)
     city: str                        # the parent city (…市)
     province: str                    # the parent province (…省)
     subdistricts: tuple[str, ...]    # 街道/镇/乡, as written in addresses

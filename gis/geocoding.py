@@ -223,8 +223,8 @@ class GazetteerGeocoder(Geocoder):
         result = decide(candidates)
         city = self.grammar.bare_city
         if result.status != "found" and key.startswith(city) and len(key) > len(city) + 2:
-            # the city without 市 is not stripped by normalize (长春路 is a street), but
-            # "长春居华大路115号" means the city
+            # the city without 市 is not stripped by normalize (it may begin a street
+            # name), but the city followed by a whole address means the city
             result = decide([*result.candidates,
                              *self.search(key[len(city):]).candidates])
         return result
