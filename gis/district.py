@@ -68,24 +68,51 @@ class DistrictProfile:
 
     @classmethod
     def from_dict(cls, record: dict) -> DistrictProfile:
-        try:
-            profile = cls(
-                code=str(record["code"]), name=record["name"], name_en=record["name_en"],
-                domain=record["domain"],
-                city=record["city"], province=record["province"],
-                subdistricts=tuple(record["subdistricts"]),
-                neighbours=tuple(record.get("neighbours", ())),
-                metric_crs=crs.canonical_crs(record["metric_crs"]),
-                bbox=tuple(float(v) for v in record["bbox"]),
-                reference_point=tuple(float(v) for v in record["reference_point"]),
-                phone_formats=tuple(record.get("phone_formats", ())))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProfileError(f"district profile: {exc}") from exc
+        """Raises ProfileError naming the field that is missing or wrong."""
+        profile = cls(
+            code=_field(record, "code", str), name=_field(record, "name", str),
+            name_en=_field(record, "name_en", str), domain=_field(record, "domain", str),
+            city=_field(record, "city", str), province=_field(record, "province", str),
+            subdistricts=_field(record, "subdistricts", _names),
+            neighbours=_field(record, "neighbours", _names, ()),
+            metric_crs=_field(record, "metric_crs", crs.canonical_crs),
+            bbox=_field(record, "bbox", _numbers),
+            reference_point=_field(record, "reference_point", _numbers),
+            phone_formats=_field(record, "phone_formats", _names, ()))
         if len(profile.bbox) != 4 or len(profile.reference_point) != 2:
             raise ProfileError("district profile: bbox needs 4 numbers, reference_point 2")
         if profile.metric_crs not in crs.PYPROJ_CRS or profile.metric_crs in crs.LNG_LAT_CRS:
-            raise ProfileError(f"district profile: {profile.metric_crs} is not a metric CRS")
+            raise ProfileError(f"district profile: metric_crs {profile.metric_crs} is not a "
+                               "metric CRS")
         return profile
+
+
+_MISSING = object()
+
+
+def _list(value) -> tuple:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError("a list is needed")
+    return tuple(value)
+
+
+def _numbers(value) -> tuple[float, ...]:
+    return tuple(float(v) for v in _list(value))
+
+
+def _names(value) -> tuple[str, ...]:
+    return tuple(str(v) for v in _list(value))
+
+
+def _field(record: dict, key: str, convert, default=_MISSING):
+    if key not in record:
+        if default is _MISSING:
+            raise ProfileError(f"district profile: {key} is missing")
+        return default
+    try:
+        return convert(record[key])
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"district profile: {key}: {exc}") from None
 
 
 def read_profile(directory: Path) -> DistrictProfile:
