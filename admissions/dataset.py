@@ -12,10 +12,11 @@ from sqlalchemy.orm import sessionmaker
 from admissions import knowledge
 from admissions.content import read_cycle_file, save_cycle
 from admissions.service import PROFILE_META
-from gis.district import read_profile
+from gis.district import ProfileError, read_profile
 from gis.gazetteer import read_csv
 from gis.geojson import read_features
 from zones import storage
+from zones.errors import N_, InvalidData
 from zones.loading import check_school_references, read_zone_file, school_from_dict
 from zones.model import ZoneSet
 
@@ -36,7 +37,13 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
                  created_by: str = "system") -> LoadReport:
     """Load and publish the dataset unless its zone set is already in the database."""
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    profile = read_profile(directory)
+    try:
+        profile = read_profile(directory)
+    except FileNotFoundError:
+        raise InvalidData(N_("数据集目录中缺少区域信息文件 district.json。")) from None
+    except ProfileError as exc:
+        raise InvalidData(N_("区域信息文件 district.json 有误：%(error)s"),
+                          error=str(exc).removeprefix("district profile: ")) from None
     version = manifest["zone_version"]
     with sessions() as session:
         already = storage.get_meta(session, "loaded_zone_set") == version["id"]

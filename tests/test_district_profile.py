@@ -51,3 +51,14 @@ def test_the_grammar_uses_only_the_profile():
     assert grammar.other_district("海淀区中关村大街1号") == "海淀区"
     assert grammar.other_district("吉林省长春市二道区临河街1号") == "吉林省"
     assert grammar.normalize("二道区临河街1号") == "二道区临河街1号"
+
+
+def test_loading_a_dataset_without_a_good_profile_is_refused_clearly(tmp_path):
+    from admissions.dataset import load_dataset
+    from zones.errors import InvalidData
+    (tmp_path / "manifest.json").write_text(json.dumps({"zone_version": {"id": "x"}}))
+    with pytest.raises(InvalidData, match="district.json"):
+        load_dataset(None, tmp_path)
+    (tmp_path / "district.json").write_text(json.dumps({**RECORD, "bbox": "north"}))
+    with pytest.raises(InvalidData, match="bbox"):
+        load_dataset(None, tmp_path)
