@@ -24,7 +24,7 @@ NEXT_STEPS = {
     "boundary": N_("您的位置距离学区分界线不到 15 米，系统不替您判定，两个学区都列在下面。"
                    "请拨打招生咨询电话，以教育局审核结果为准。"),
     "unzoned": N_("这个位置在本区内，但没有划入任何学区，将由教育局统筹安排。请拨打招生咨询电话。"),
-    "outside_district": N_("这个位置不在二道区。请咨询户籍或房产所在区的教育局。"),
+    "outside_district": N_("这个位置不在%(district)s。请咨询户籍或房产所在区的教育局。"),
     "address_not_found": N_("没有找到这个地址。请检查输入，改用小区名称，或在地图上点选位置。"),
     "address_ambiguous": N_("找到多个相近的地址，请从候选中选择您家的地址。"),
 }
@@ -86,7 +86,8 @@ def admission_block(cycle: dict | None, assigned: list[School], lang: str,
 
 def compose(*, status: str, location: dict | None, point: PointResult | None,
             schools: dict[str, School], cycle: dict | None, zone_version: dict,
-            sample: bool, lang: str = "zh", candidates: list[dict] | None = None,
+            sample: bool, district_name: str, lang: str = "zh",
+            candidates: list[dict] | None = None,
             translate: Translate = _identity) -> dict:
     levels = point.levels if point else {}
     answer: dict = {"status": status, "location": location}
@@ -100,6 +101,7 @@ def compose(*, status: str, location: dict | None, point: PointResult | None,
             for school in zone["schools"]:
                 assigned[school["code"]] = schools[school["code"]]
     answer["admission"] = admission_block(cycle, list(assigned.values()), lang, translate)
-    answer["next_steps"] = translate(NEXT_STEPS[status]) if status in NEXT_STEPS else None
+    answer["next_steps"] = translate(NEXT_STEPS[status]) % {"district": district_name} \
+        if status in NEXT_STEPS else None
     answer["dataset"] = {"sample": sample}
     return answer

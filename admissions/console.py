@@ -12,9 +12,10 @@ from admissions import kb_search
 from admissions.answer import Translate, _identity
 from admissions.read_aloud import read_aloud
 from admissions.service import Snapshot, answer_address, place_summary
-from gis.address import normalize
 from gis.gazetteer import Gazetteer, Place
+from gis.point import WGS84Point
 from zones.errors import N_, InvalidParameter, XuequError
+from zones.inputs import parse_address
 from zones.model import LEVELS, AddressFacts
 
 MAX_QUERY = 100
@@ -71,7 +72,8 @@ def _keys(snapshot: Snapshot) -> _GazetteerKeys:
             names[place.community] = "community"
         if place.subdistrict:
             names[place.subdistrict] = "subdistrict"
-        keys.extend((normalize(n), place) for n in (place.address, *place.aliases))
+        keys.extend((snapshot.grammar.normalize(n), place)
+                    for n in (place.address, *place.aliases))
     snapshot.console_keys = built = _GazetteerKeys(snapshot.gazetteer, names, keys)
     return built
 
@@ -97,7 +99,7 @@ def _matching_schools(snapshot: Snapshot, text: str) -> list:
     upper = text.upper()
     if upper in snapshot.schools:
         return [snapshot.schools[upper]]
-    core = text.replace("（示例）", "").replace("二道区", "")
+    core = text.replace("（示例）", "").replace(snapshot.profile.name, "")
     if len(core) < 2:
         return []
     return [s for s in snapshot.schools.values() if core in s.name][:4]
@@ -106,7 +108,7 @@ def _matching_schools(snapshot: Snapshot, text: str) -> list:
 def _matching_places(snapshot: Snapshot, text: str, exclude: str | None) -> list:
     if len(text) < 2:
         return []
-    key = normalize(text)
+    key = snapshot.grammar.normalize(text)
     found = list({p.address: p for k, p in _keys(snapshot).keys
                   if key in k and p.address != exclude}.values())
     found.sort(key=lambda p: (p.kind != "xiaoqu", len(p.address)))
@@ -119,7 +121,8 @@ def search(snapshot: Snapshot, session: Session, query: str, lang: str = "zh",
     result = ConsoleAnswer(text)
     located: list[ConsoleResult] = []
     try:
-        answer = answer_address(snapshot, text, lang=lang, translate=translate)
+        answer = answer_address(snapshot, parse_address(text), lang=lang,
+                                translate=translate)
     except XuequError:
         answer = None
     matched = None
@@ -172,7 +175,7 @@ def area_report(snapshot: Snapshot, name: str) -> dict:
     numbers: dict[tuple[str, str], list[int]] = defaultdict(list)
     boundary = 0
     for place in places:
-        point = snapshot.index.lookup(place.lat, place.lng, facts=AddressFacts(
+        point = snapshot.index.lookup(WGS84Point(place.lat, place.lng), facts=AddressFacts(
             street=place.street, number=place.number, xiaoqu=place.xiaoqu))
         boundary += point.status == "boundary"
         for level, level_result in point.levels.items():

@@ -11,9 +11,12 @@ from sqlalchemy.orm import sessionmaker
 
 from admissions import knowledge
 from admissions.content import read_cycle_file, save_cycle
+from admissions.service import PROFILE_META
+from gis.district import ProfileError, read_profile
 from gis.gazetteer import read_csv
 from gis.geojson import read_features
 from zones import intake, storage, workflow
+from zones.errors import N_, InvalidData
 from zones.loading import school_from_dict
 from zones.model import ZoneSet
 
@@ -36,11 +39,19 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
     zone files go through the same read → map → validate path as a staff upload, and the
     version is published by a workflow action with its audit entries (by `actor`)."""
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        profile = read_profile(directory)
+    except FileNotFoundError:
+        raise InvalidData(N_("数据集目录中缺少区域信息文件 district.json。")) from None
+    except ProfileError as exc:
+        raise InvalidData(N_("区域信息文件 district.json 有误：%(error)s"),
+                          error=str(exc).removeprefix("district profile: ")) from None
     version = manifest["zone_version"]
     with sessions() as session:
         already = storage.get_meta(session, "loaded_zone_set") == version["id"]
-    if already:  # the knowledge base may still be new to this database
+    if already:  # the knowledge base (or the profile) may still be new to this database
         with sessions.begin() as session:
+            storage.set_meta(session, PROFILE_META, profile.to_dict())
             return LoadReport(version["id"], loaded=False,
                               knowledge=knowledge.load_files(session, directory))
     schools = {s.code: s for s in map(school_from_dict, json.loads(
@@ -62,6 +73,7 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
         storage.replace_addresses(session, (p.to_record() for p in places))
         for path in cycle_files:
             save_cycle(session, read_cycle_file(path))
+        storage.set_meta(session, PROFILE_META, profile.to_dict())
         storage.set_meta(session, "sample", bool(manifest.get("sample")))
         storage.set_meta(session, "loaded_zone_set", version["id"])
         storage.bump_dataset_revision(session)

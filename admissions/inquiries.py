@@ -156,7 +156,7 @@ def clean_new(data: dict, school_codes: set[str]) -> NewInquiry:
                                field="caller_name", max=MAX_NAME)
     phone = privacy.normalize_phone(str(data.get("caller_phone") or ""))
     if not privacy.is_valid_phone(phone):
-        raise InvalidParameter(N_("请填写有效的手机号码（11 位）或固定电话（如 0431-84617293）。"),
+        raise InvalidParameter(N_("请填写有效的手机号码（11 位）或带区号的固定电话。"),
                                field="caller_phone")
     school = str(data.get("school_code") or "").strip() or None
     if school is not None and school not in school_codes:

@@ -83,7 +83,7 @@ def _consult_phone(admission: dict) -> str | None:
 
 FALLBACK = {
     "unzoned": N_("这个位置在本区内，但没有划入任何学区，由教育局统筹安排。"),
-    "outside_district": N_("这个地址不在二道区，请咨询户籍或房产所在区的教育局。"),
+    "outside_district": N_("这个地址不在本区，请咨询户籍或房产所在区的教育局。"),
     "address_not_found": N_("没有找到这个地址，请核对门牌号，或者告诉我小区名称。"),
     "address_ambiguous": N_("找到几个相近的地址，请告诉我更具体的门牌号或楼栋。"),
 }

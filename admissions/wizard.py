@@ -25,7 +25,7 @@ class Household:
     hukou_with: str             # whose 户口簿 the child is in
     home_owner: str             # who owns the home at this address
     moved_in: dt.date | None = None       # when the 户籍 moved in to this address
-    residence_permit: bool = False        # a valid 长春市居住证 (migrant families)
+    residence_permit: bool = False        # a valid residence permit of the city (migrants)
     parents_other_home: bool = False      # parents own another home in urban Changchun
 
 
@@ -81,9 +81,9 @@ def _zoned_category(h: Household) -> tuple[str, list[str]]:
         return "two_consistent", [N_("孩子和父母在同一户口簿，户籍地址就是父母名下的这套房子。")]
     if h.hukou_with == "grandparents" and h.home_owner == "grandparents":
         if h.parents_other_home:
-            return "arranged", [N_("父母在长春市区另有住房，不符合“三代同堂”条件。")]
+            return "arranged", [N_("父母在本市市区另有住房，不符合“三代同堂”条件。")]
         return "three_generations", [
-            N_("孩子和父母的户籍在祖辈名下的这套房子，父母在长春市区没有其他住房。")]
+            N_("孩子和父母的户籍在祖辈名下的这套房子，父母在本市市区没有其他住房。")]
     return "arranged", [
         N_("户籍在这个地址，但户口簿和房屋权属不是同一家人（例如挂靠、集体户或租住）。")]
 
@@ -98,20 +98,20 @@ def assess(h: Household, *, born_by: dt.date, warning_cutoff: dt.date | None) ->
     if h.hukou_where == "outside":
         if h.residence_permit:
             result.category = "migrant"
-            result.reasons.append(N_("外地户籍，持有效的长春市居住证，按进城务工人员随迁子女统筹安排。"))
+            result.reasons.append(N_("外地户籍，持有效的本市居住证，按进城务工人员随迁子女统筹安排。"))
         else:
-            result.reasons.append(N_("外地户籍但没有有效的长春市居住证，暂不符合随迁子女入学条件。请先办理居住证，并拨打招生咨询电话。"))
+            result.reasons.append(N_("外地户籍但没有有效的本市居住证，暂不符合随迁子女入学条件。请先办理居住证，并拨打招生咨询电话。"))
         return result
     if h.hukou_where == "city":
         if h.home_owner == "none":
-            result.reasons.append(N_("户籍和住房都不在二道区，请向户籍所在区的教育局咨询。"))
+            result.reasons.append(N_("户籍和住房都不在本区，请向户籍所在区的教育局咨询。"))
             return result
         result.category = "arranged"
-        result.reasons.append(N_("在二道区有住房，但户籍在长春市其他区（人户分离）。"))
+        result.reasons.append(N_("在本区有住房，但户籍在本市其他区（人户分离）。"))
         return result
     if h.hukou_where == "district":
         result.category = "arranged"
-        result.reasons.append(N_("户籍在二道区，但不在这个地址。"))
+        result.reasons.append(N_("户籍在本区，但不在这个地址。"))
         return result
     result.category, reasons = _zoned_category(h)
     result.reasons.extend(reasons)

@@ -29,10 +29,13 @@ from benchmarks.geocode_noise import KINDS, NoiseModel, Query  # noqa: E402
 from benchmarks.synthetic_gazetteer import synthetic_places  # noqa: E402
 from gis.gazetteer import Place, read_csv  # noqa: E402
 from gis.geocoding import GazetteerGeocoder  # noqa: E402
+from gis.address import AddressGrammar  # noqa: E402
 from gis.crs import distance_m  # noqa: E402
+from gis.district import read_profile  # noqa: E402
 from gis.suggest import Suggester  # noqa: E402
 
 WITHIN_M = 30.0
+GRAMMAR = AddressGrammar(read_profile(SAMPLE_DIR))  # the synthetic places are in it too
 
 
 def rss_mb() -> float:
@@ -88,7 +91,7 @@ def run(label: str, places: list[Place], args) -> None:
     gc.collect()
     before = rss_mb()
     t = time.perf_counter()
-    geocoder = GazetteerGeocoder(places)
+    geocoder = GazetteerGeocoder(places, GRAMMAR)
     suggester = Suggester(geocoder)
     build_s = time.perf_counter() - t
     memory = rss_mb() - before
@@ -138,7 +141,7 @@ def held_out(places: list[Place], rng: random.Random, share: float = 0.03) -> No
     """Interpolation: drop some house numbers from the table, then ask for them."""
     houses = [p for p in places if p.kind == "house"]
     dropped = set(id(p) for p in rng.sample(houses, int(len(houses) * share)))
-    geocoder = GazetteerGeocoder([p for p in places if id(p) not in dropped])
+    geocoder = GazetteerGeocoder([p for p in places if id(p) not in dropped], GRAMMAR)
     queries = [Query(p.address, "held-out", p) for p in houses if id(p) in dropped]
     r = evaluate(geocoder, queries)
     print(f"  interpolation, {r['n']} house numbers held out of the table: within 30 m "

@@ -28,6 +28,7 @@ from zones.impact import impact  # noqa: E402
 from zones.index import ZoneIndex  # noqa: E402
 from zones.model import School, Zone, ZoneSet  # noqa: E402
 from zones.validation import validate  # noqa: E402
+METRIC = "EPSG:4551"  # the sample district's metres (its district.json)
 
 X0, Y0 = 505000.0, 4845000.0
 CELL_M = 1000.0
@@ -54,17 +55,17 @@ def grid(n_zones: int, vertices: int, shift_m: float, name: str) -> tuple[ZoneSe
             box(xs[i], ys[j], xs[i + 1], ys[j + 1]), spacing), _wiggle)
         cells.append(cell)
         zones.append(Zone(f"Z{k:04d}", "primary", (f"S{k:04d}",), "direct", f"第 {k} 学区",
-                          crs.transform_geometry(cell, crs.METRIC, crs.WGS84)))
+                          crs.transform_geometry(cell, METRIC, crs.WGS84)))
     outline = shapely.coverage_union_all(cells)
     return ZoneSet(name, "draft", None, zones=zones), \
-        crs.transform_geometry(outline, crs.METRIC, crs.WGS84)
+        crs.transform_geometry(outline, METRIC, crs.WGS84)
 
 
 def addresses(district, n: int, seed: int = 7) -> list[Place]:
     rng = np.random.default_rng(seed)
-    x0, y0, x1, y1 = crs.transform_geometry(district, crs.WGS84, crs.METRIC).bounds
+    x0, y0, x1, y1 = crs.transform_geometry(district, crs.WGS84, METRIC).bounds
     x, y = rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
-    lng, lat = crs.from_metric(x, y)
+    lng, lat = crs.from_metric(x, y, METRIC)
     return [Place(f"地址{i}", float(a), float(b), xiaoqu=f"小区{i // 50}")
             for i, (a, b) in enumerate(zip(lng, lat, strict=True))]
 

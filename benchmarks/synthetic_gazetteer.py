@@ -12,6 +12,7 @@ import random
 
 from gis import crs
 from gis.gazetteer import Place
+METRIC = "EPSG:4551"  # the sample district's metres (its district.json)
 
 NAME_CHARS = ("东盛荣华新家佳城丽景香湖书乐群临河达远民丰明光安宁广德和顺兴隆岭平开太有"
               "石天公吉林自由惠站英俊泉府庭居都雅名嘉花云栖兰亭春秋金银玉翠松柏桂梅竹"
@@ -34,7 +35,7 @@ def _unique_names(rng: random.Random, suffixes, n: int, used: set[str]) -> list[
 
 
 def _place(address: str, x: float, y: float, **fields) -> Place:
-    lng, lat = crs.from_metric(x, y)
+    lng, lat = crs.from_metric(x, y, METRIC)
     return Place(address=address, lng=round(float(lng), 6), lat=round(float(lat), 6),
                  **fields)
 

@@ -2,9 +2,10 @@
 
     python -m data.generate_sample [--out DIR] [--seed N]
 
-Everything is fictional, laid over Erdao's real extent. The generator is deterministic: one
-seeded `random.Random` drives every choice, outputs are sorted and coordinates rounded to 6
-decimals, so running it again reproduces the committed files byte for byte.
+Everything is fictional, laid over Erdao's real extent (or, for another `DistrictSpec`, the
+same plan moved elsewhere and renamed: see `data.district_spec`). The generator is
+deterministic: one seeded `random.Random` drives every choice, outputs are sorted and
+coordinates rounded to 6 decimals, so running it again reproduces the committed files byte for byte.
 
 The steps: the invented geometry is cut into cells (`sample_geometry`), the gazetteer is laid
 out on it (`sample_gazetteer`), schools and zones are grown from the cells (`sample_zones`),
@@ -16,6 +17,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import random
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import shapely
 from shapely.geometry import Point, mapping
 
 from data import sample_gazetteer as gz
+from data.district_spec import ERDAO, DistrictSpec
 from data.sample_geometry import (
     SUBDISTRICT_CODES,
     SUBDISTRICT_NAMES,
@@ -38,19 +41,18 @@ from data.sample_zones import Plan, assign_zone_ids, build_plan, school_record, 
 
 SEED = 20270301
 DEFAULT_OUT = Path(__file__).resolve().parent / "sample"
-ZONE_VERSION = {"id": "sample-2027", "effective_from": "2027-03-01",
-                "label": "2027年二道区义务教育学区划分（示例数据）"}
 CSV_COLUMNS = ("address", "lng", "lat", "kind", "street", "number", "xiaoqu", "building",
                "aliases", "community", "subdistrict", "subdistrict_code")
 KIND_ORDER = {"house": 0, "xiaoqu": 1, "building": 1, "landmark": 2}
-OUTPUTS = ("manifest.json", "district.geojson", "subdistricts.geojson", "streets.geojson",
-           "schools.json", "zones_primary.geojson", "zones_middle.geojson", "addresses.csv")
+OUTPUTS = ("manifest.json", "district.json", "district.geojson", "subdistricts.geojson",
+           "streets.geojson", "schools.json", "zones_primary.geojson", "zones_middle.geojson",
+           "addresses.csv")
 
 
-def build(seed: int = SEED) -> dict:
+def build(seed: int = SEED, spec: DistrictSpec = ERDAO) -> dict:
     """Everything the files are written from."""
     rng = random.Random(seed)
-    p = build_partition()
+    p = build_partition(spec.offset)
 
     def sub_name(cell: Cell) -> str:
         return SUBDISTRICT_NAMES[cell.subdistrict]
@@ -71,8 +73,8 @@ def build(seed: int = SEED) -> dict:
     set_plans(plan, places)
     rules = add_rules(p, plan, houses, xiaoqu, rng)
     describe(p, plan, xiaoqu, houses)
-    return {"seed": seed, "partition": p, "places": places, "plan": plan, "rules": rules,
-            "max_numbers": gz.max_numbers(houses)}
+    return {"seed": seed, "spec": spec, "partition": p, "places": places, "plan": plan,
+            "rules": rules, "max_numbers": gz.max_numbers(houses)}
 
 
 def _locate(p: Partition, places: list[gz.Place]) -> None:
@@ -132,7 +134,12 @@ def _json(obj) -> str:
 
 
 def render(data: dict) -> dict[str, str]:
-    """The text of every output file."""
+    """The text of every output file, in the spec's names."""
+    spec: DistrictSpec = data["spec"]
+    return {name: spec.rename(text) for name, text in _render(data, spec).items()}
+
+
+def _render(data: dict, spec: DistrictSpec) -> dict[str, str]:
     p: Partition = data["partition"]
     plan: Plan = data["plan"]
     places: list[gz.Place] = data["places"]
@@ -142,17 +149,19 @@ def render(data: dict) -> dict[str, str]:
     if district.geom_type != "Polygon" or not district.is_valid:
         raise RuntimeError("the district is not one valid polygon")
     files["district.geojson"] = _collection([_feature(
-        district, {"code": "220105", "name": "二道区", "sample": True})])
+        district, {"code": spec.code, "name": spec.name, "sample": True})])
+    files["district.json"] = _json(_profile(spec, district))
 
     subs = []
     for code in sorted(SUBDISTRICT_NAMES):
         geom = union_ll([c for c in p.cells if c.subdistrict == code])
-        subs.append(_feature(geom, {"code": code, "name": SUBDISTRICT_NAMES[code]}))
+        subs.append(_feature(geom, {"code": spec.subdistrict_code(code),
+                                    "name": SUBDISTRICT_NAMES[code]}))
     files["subdistricts.geojson"] = _collection(subs)
 
     streets = []
     for line in p.streets:
-        streets.append(_feature(to_wgs84(line.geom), {
+        streets.append(_feature(to_wgs84(line.geom, p.offset), {
             "name": line.name, "kind": line.spec.kind,
             "numbering": "south_to_north" if line.spec.axis == "ns" else "west_to_east",
             "odd_side": line.spec.odd_side, "max_number": data["max_numbers"][line.name]}))
@@ -174,21 +183,36 @@ def render(data: dict) -> dict[str, str]:
                 "address_rules": z.rules}))
         files[f"zones_{level}.geojson"] = _collection(feats)
 
-    files["addresses.csv"] = _addresses_csv(p, places, district)
+    files["addresses.csv"] = _addresses_csv(p, places, district, spec)
     files["manifest.json"] = _json(_manifest(data))
     return files
 
 
-def _addresses_csv(p: Partition, places: list[gz.Place], district) -> str:
+def _profile(spec: DistrictSpec, district) -> dict:
+    """district.json: what the application knows of the district (gis.district)."""
+    west, south, east, north = district.bounds
+    return {"code": spec.code, "name": spec.name, "name_en": spec.name_en,
+            "domain": spec.domain, "city": spec.city, "province": spec.province,
+            "subdistricts": list(SUBDISTRICT_CODES), "neighbours": list(spec.neighbours),
+            "metric_crs": spec.metric_crs,
+            # outward to 3 decimals: every point of the district lies inside
+            "bbox": [math.floor(west * 1000) / 1000, math.floor(south * 1000) / 1000,
+                     math.ceil(east * 1000) / 1000, math.ceil(north * 1000) / 1000],
+            "reference_point": list(spec.reference_point),
+            "phone_formats": list(spec.phone_formats)}
+
+
+def _addresses_csv(p: Partition, places: list[gz.Place], district, spec: DistrictSpec) -> str:
     rows = []
     for pl in sorted(places, key=lambda pl: (KIND_ORDER[pl.kind], pl.order, pl.address)):
-        lng, lat = lnglat(pl.point)
+        lng, lat = lnglat(pl.point, p.offset)
         if not district.contains(Point(lng, lat)):
             raise RuntimeError(f"{pl.address} is not strictly inside the district")
         code = p.cells[pl.cell].subdistrict
         rows.append((pl.address, f"{lng:.6f}", f"{lat:.6f}", pl.kind, pl.street,
                      "" if pl.number is None else pl.number, pl.xiaoqu, pl.building,
-                     "|".join(pl.aliases), pl.community, SUBDISTRICT_NAMES[code], code))
+                     "|".join(pl.aliases), pl.community, SUBDISTRICT_NAMES[code],
+                     spec.subdistrict_code(code)))
     if len({r[0] for r in rows}) != len(rows):
         raise RuntimeError("addresses are not unique")
     out = io.StringIO()
@@ -209,7 +233,7 @@ def _manifest(data: dict) -> dict:
         kinds[pl.kind] = kinds.get(pl.kind, 0) + 1
     return {
         "dataset": "sample", "sample": True, "seed": data["seed"],
-        "zone_version": ZONE_VERSION,
+        "zone_version": data["spec"].zone_version,
         "counts": {
             "schools": {**dict(sorted(by_level.items())), "total": len(plan.schools)},
             "zones": {"primary": len(plan.primary), "middle": len(plan.middle)},
@@ -222,12 +246,13 @@ def _manifest(data: dict) -> dict:
     }
 
 
-def generate(out_dir: Path | str = DEFAULT_OUT, seed: int = SEED) -> dict[str, Path]:
+def generate(out_dir: Path | str = DEFAULT_OUT, seed: int = SEED,
+             spec: DistrictSpec = ERDAO) -> dict[str, Path]:
     """Write every output file into `out_dir`; return their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, text in render(build(seed)).items():
+    for name, text in render(build(seed, spec)).items():
         path = out / name
         path.write_bytes(text.encode("utf-8"))
         paths[name] = path

@@ -35,17 +35,19 @@ def to_metric(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, project)
 
 
-def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
-    """Metric geometry to lon/lat, rounded to the published precision."""
+def to_wgs84(geom: BaseGeometry, offset: tuple[float, float] = (0.0, 0.0)) -> BaseGeometry:
+    """Metric geometry to lon/lat, moved by `offset` degrees (another district drawn from
+    the same plan), rounded to the published precision."""
     def unproject(coords: np.ndarray) -> np.ndarray:
-        return np.round(np.column_stack(_TO_WGS84.transform(coords[:, 0], coords[:, 1])),
-                        PRECISION)
+        lng, lat = _TO_WGS84.transform(coords[:, 0], coords[:, 1])
+        return np.round(np.column_stack((lng + offset[0], lat + offset[1])), PRECISION)
     return shapely.transform(geom, unproject)
 
 
-def lnglat(point: Point) -> tuple[float, float]:
+def lnglat(point: Point, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
     lng, lat = _TO_WGS84.transform(point.x, point.y)
-    return round(float(lng), PRECISION), round(float(lat), PRECISION)
+    return (round(float(lng) + offset[0], PRECISION),
+            round(float(lat) + offset[1], PRECISION))
 
 
 # ---- hand-drawn input --------------------------------------------------------------------
@@ -199,6 +201,7 @@ class Partition:
     cells: list[Cell]
     adjacency: dict[int, list[int]]
     linework: BaseGeometry  # every line and the outline, noded (metric)
+    offset: tuple[float, float] = (0.0, 0.0)  # degrees the published lon/lat are moved by
 
     @property
     def streets(self) -> list[Line]:
@@ -228,7 +231,7 @@ def _build_lines(outline: Polygon) -> dict[str, Line]:
     return lines
 
 
-def build_partition() -> Partition:
+def build_partition(offset: tuple[float, float] = (0.0, 0.0)) -> Partition:
     outline = to_metric(Polygon(OUTLINE))
     lines = _build_lines(outline)
     linework = shapely.union_all([outline.exterior, *(ln.work for ln in lines.values())])
@@ -239,11 +242,11 @@ def build_partition() -> Partition:
         f.representative_point().x)))
     cells = []
     for i, face in enumerate(faces):
-        poly_ll = shapely.remove_repeated_points(to_wgs84(face))
+        poly_ll = shapely.remove_repeated_points(to_wgs84(face, offset))
         if not poly_ll.is_valid:
             raise ValueError(f"cell {i} is invalid after rounding")
         cells.append(Cell(i, face, poly_ll, face.representative_point()))
-    partition = Partition(outline, lines, cells, _adjacency(cells), linework)
+    partition = Partition(outline, lines, cells, _adjacency(cells), linework, offset)
     for cell in cells:
         _classify(partition, cell)
     return partition

@@ -285,7 +285,7 @@ def _phones(plan: Plan, rng) -> None:
 
 
 def school_record(p: Partition, s: School, schools: dict[str, School]) -> dict:
-    lng, lat = lnglat(s.point)
+    lng, lat = lnglat(s.point, p.offset)
     rec = {"code": s.code, "name": s.name, "level": s.level, "address": s.house.address,
            "lng": lng, "lat": lat, "phone": s.phone,
            "subdistrict": SUBDISTRICT_NAMES[p.cells[s.cell].subdistrict],

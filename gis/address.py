@@ -1,5 +1,6 @@
-"""Chinese address normalisation and parsing for 长春市二道区.
+"""Chinese address normalisation and parsing, for the district a `DistrictProfile` describes.
 
+`AddressGrammar(profile)` compiles the district's prefixes, 街道/镇 and neighbours once.
 Pure and fast (precompiled regexes, no heavy dependencies). `normalize` makes spelling
 variants of one address equal; `parse` splits it into street/number, 小区/building and the
 unit/room detail that does not change the location.
@@ -10,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from gis.district import DistrictProfile
+
 MAX_LENGTH = 200
 
 _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -17,8 +20,8 @@ _NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万"
 _DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 
-# Only numerals right before one of these are numbers; elsewhere (二道, 八里堡, 一中,
-# 四家乡, 三道) they belong to a name.
+# Only numerals right before one of these are numbers; elsewhere (八里堡, 一中, 四家乡,
+# 三道) they belong to a name.
 _UNIT_SUFFIX = "号楼|号|栋|幢|座|单元|门|室|户|层|楼|弄|巷|期|组"
 _RUN = f"[{_NUMERAL_CHARS}]+"
 
@@ -38,28 +41,13 @@ _NUMERAL_AFTER_MARK = re.compile(rf"(?<=[附之]){_RUN}")
 _NUMERAL_RANGE_START = re.compile(rf"{_RUN}(?=-\d+(?:{_UNIT_SUFFIX}))")
 _NUMERAL_AT_END = re.compile(rf"(?:(?<=单元)|(?<=[门栋幢座楼街路巷])){_RUN}$")
 
-_PREFIXES = (
-    (re.compile(r"中国(?=吉林|长春|二道)"), False),
-    (re.compile(r"吉林省|吉林(?=长春)"), False),
-    (re.compile(r"长春市|长春(?=二道)"), True),
-    (re.compile(r"二道区"), False),
-)
-_BARE_ERDAO = re.compile(r"二道")
-# A prefix stays when what follows is only a generic institution: 二道区政府 is a name.
+# A prefix stays when what follows is only a generic institution: …区政府 is a name.
 _GENERIC_INSTITUTION = re.compile(
     rf"(?:人民|区|市)?(?:第?[{_NUMERAL_CHARS}\d]+)?(?:实验)?"
     r"(?:政府|委员会|区?委|(?:教育|公安|民政|财政|税务|卫生健康|卫健|人社|住建|城管|文旅)?局"
     r"|公安分局|法院|检察院|(?:中心|中|妇幼保健)?医院|图书馆|文化馆|体育馆|档案馆"
     r"|小学|中学|高中|学校|幼儿园|中|政务(?:服务)?中心)")
 
-CHANGCHUN_OTHER_DIVISIONS = (
-    "南关区", "宽城区", "朝阳区", "绿园区", "双阳区", "九台区", "九台市", "农安县",
-    "榆树市", "德惠市", "公主岭市",
-    # Development zones run their own school enrolment.
-    "经开区", "经济技术开发区", "净月", "高新区", "高新技术产业开发区", "汽开区",
-    "汽车经济技术开发区", "汽车产业开发区", "长春新区",
-)
-_KNOWN_OTHER = re.compile("|".join(CHANGCHUN_OTHER_DIVISIONS))
 _OTHER_PROVINCE = re.compile(rf"([{_CJK}]{{2,3}}省|[{_CJK}]{{2,8}}?自治区)")
 _OTHER_CITY = re.compile(rf"([{_CJK}]{{2,4}}?)市(?![场民])")
 _OTHER_DISTRICT = re.compile(rf"([{_CJK}]{{2}})区")
@@ -67,10 +55,6 @@ _OTHER_COUNTY = re.compile(rf"([{_CJK}]{{2,4}}?)县")
 # The last character before 市/区 that makes it an ordinary word (超市, 小区, 东区...).
 _NOT_CITY = set("超菜夜门城集股早花鱼都街闹黑坊")
 _NOT_DISTRICT = set("小社园校厂景街城营矿片分楼院站组东西南北中期宅苑庭府里村新老学开业")
-
-SUBDISTRICTS = ("东盛街道", "吉林街道", "荣光街道", "东站街道", "远达街道", "八里堡街道",
-                "长青街道", "东惠街道", "英俊镇", "劝农山镇", "泉眼镇", "四家乡")
-_SUBDISTRICT = re.compile(f"({'|'.join(SUBDISTRICTS)})(?=.)")
 
 _STREET_SUFFIX = "大街|大路|胡同|路|街|道|巷"
 _HOUSE = re.compile(
@@ -92,8 +76,8 @@ _ROOM = re.compile(r"(?<![\da-z])([a-z]?\d{1,6})(?:室|户|房)|(?:^|单元|门|
 _COORD = re.compile(
     r"^\s*[(\[]?\s*(-?\d{1,3}\.\d+)\s*°?\s*([nsewNSEW])?\s*[,;、\s]\s*"
     r"(-?\d{1,3}\.\d+)\s*°?\s*([nsewNSEW])?\s*[)\]]?\s*$")
-_REGION_LAT = (43.0, 45.0)
-_REGION_LNG = (124.5, 127.0)
+# Coordinates within this many degrees of the district tell their order by their ranges.
+REGION_MARGIN_DEG = 1.0
 
 
 class AddressTooLongError(ValueError):
@@ -101,14 +85,23 @@ class AddressTooLongError(ValueError):
 
 
 class OtherDistrictError(ValueError):
-    """The text names a place outside 长春市二道区; `place` says which."""
+    """The text names a place outside the district; `place` says which."""
 
     def __init__(self, place: str):
-        super().__init__(f"address is in {place}, not in 长春市二道区")
+        super().__init__(f"address is in {place}, not in this district")
         self.place = place
 
     def __reduce__(self):
         return type(self), (self.place,)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressQuery:
+    """What someone typed, stripped, at most MAX_LENGTH characters, no control characters.
+
+    Built by `zones.inputs.parse_address`; the geocoder trusts it."""
+
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,22 +159,7 @@ def _digits(match: re.Match) -> str:
     return chinese_numeral_value(match.group())
 
 
-def _strip_prefixes(text: str) -> str:
-    after_changchun = False
-    while True:
-        matches = ((p.match(text), is_changchun) for p, is_changchun in _PREFIXES)
-        m, is_changchun = next(((m, c) for m, c in matches if m), (None, False))
-        if m is None and after_changchun:
-            m = _BARE_ERDAO.match(text)
-        if m is None:
-            return text
-        rest = text[m.end():]
-        if not rest or _GENERIC_INSTITUTION.fullmatch(rest):
-            return text
-        text, after_changchun = rest, is_changchun
-
-
-def _normalize_once(text: str) -> str:
+def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = _RANGE_WORD.sub("-", text)
     text = _DROP_BETWEEN_DIGITS.sub("-", text)
@@ -192,56 +170,167 @@ def _normalize_once(text: str) -> str:
     text = _NUMERAL_AFTER_MARK.sub(_digits, text)
     text = _NUMERAL_RANGE_START.sub(_digits, text)
     text = _NUMERAL_AT_END.sub(_digits, text)
-    text = _NON_DIGIT_DASH.sub("", text)
-    return _strip_prefixes(text)
+    return _NON_DIGIT_DASH.sub("", text)
 
 
-def normalize(text: str) -> str:
-    """Canonical spelling: half-width, no noise, digits for numbers, no 吉林长春二道 prefix.
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
 
-    Raises AddressTooLongError for more than MAX_LENGTH characters.
+
+def _in(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+class AddressGrammar:
+    """Normalising and parsing addresses of one district (see `gis.district`).
+
+    Raises AddressTooLongError for more than MAX_LENGTH characters; `parse` also raises
+    OtherDistrictError for an address the text places in another division.
     """
-    if len(text) > MAX_LENGTH:
-        raise AddressTooLongError(f"address longer than {MAX_LENGTH} characters")
-    # Removing a character can make a new neighbour pair (三-栋 -> 三栋); repeat to a fixed
-    # point so normalize(normalize(x)) == normalize(x). Each round only shrinks the text
-    # or turns numerals into digits, so it ends; two rounds are typical.
-    for _ in range(8):
-        result = _normalize_once(text)
-        if result == text:
-            break
-        text = result
-    return text
 
+    def __init__(self, profile: DistrictProfile):
+        self.profile = profile
+        province, city = profile.province_short, profile.city_short
+        district = profile.short_name
+        # (prefix, whether it names the city): after the city, the bare district name
+        # (city name then district name, no suffixes) is a prefix too.
+        self._prefixes = (
+            (re.compile(f"中国(?={_alternation((province, city, district))})"), False),
+            (re.compile(f"{re.escape(profile.province)}|{re.escape(province)}"
+                        f"(?={re.escape(city)})"), False),
+            (re.compile(f"{re.escape(profile.city)}|{re.escape(city)}"
+                        f"(?={re.escape(district)})"), True),
+            (re.compile(re.escape(profile.name)), False),
+        )
+        self._bare_district = re.compile(re.escape(district))
+        self._known_other = re.compile(_alternation(profile.neighbours)) \
+            if profile.neighbours else None
+        self._subdistrict = re.compile(f"({_alternation(profile.subdistricts)})(?=.)") \
+            if profile.subdistricts else None
+        west, south, east, north = profile.bbox
+        self._region_lng = (west - REGION_MARGIN_DEG, east + REGION_MARGIN_DEG)
+        self._region_lat = (south - REGION_MARGIN_DEG, north + REGION_MARGIN_DEG)
 
-# ---- other districts --------------------------------------------------------------------
+    @property
+    def bare_city(self) -> str:
+        """The city without 市: not stripped by normalize (it may begin a street name)."""
+        return self.profile.city_short
 
-def other_district(text: str) -> str | None:
-    """The other province/city/district/county the text names, or None (None: Erdao or unknown).
+    # ---- normalisation --------------------------------------------------------------------
 
-    Raises AddressTooLongError for more than MAX_LENGTH characters.
-    """
-    return _other_district(normalize(text))
+    def _strip_prefixes(self, text: str) -> str:
+        after_city = False
+        while True:
+            matches = ((p.match(text), is_city) for p, is_city in self._prefixes)
+            m, is_city = next(((m, c) for m, c in matches if m), (None, False))
+            if m is None and after_city:
+                m = self._bare_district.match(text)
+            if m is None:
+                return text
+            rest = text[m.end():]
+            if not rest or _GENERIC_INSTITUTION.fullmatch(rest):
+                return text
+            text, after_city = rest, is_city
 
+    def normalize(self, text: str) -> str:
+        """Canonical spelling: half-width, no noise, digits for numbers, no province, city
+        or district prefix. Raises AddressTooLongError for more than MAX_LENGTH characters.
+        """
+        if len(text) > MAX_LENGTH:
+            raise AddressTooLongError(f"address longer than {MAX_LENGTH} characters")
+        # Removing a character can make a new neighbour pair (三-栋 -> 三栋); repeat to a
+        # fixed point so normalize(normalize(x)) == normalize(x). Each round only shrinks
+        # the text or turns numerals into digits, so it ends; two rounds are typical.
+        for _ in range(8):
+            result = self._strip_prefixes(_clean(text))
+            if result == text:
+                break
+            text = result
+        return text
 
-def _other_district(normalized: str) -> str | None:
-    text = normalized.removeprefix("中国")
-    m = _OTHER_PROVINCE.match(text)
-    if m and not m.group().startswith("吉林省"):
-        return m.group()
-    m = _OTHER_CITY.match(text)
-    if m and m.group(1) != "长春" and m.group(1)[-1] not in _NOT_CITY:
-        return m.group()
-    known = _KNOWN_OTHER.search(text)
-    if known:
-        return known.group()
-    m = _OTHER_DISTRICT.match(text)
-    if m and m.group(1) != "二道" and m.group(1)[-1] not in _NOT_DISTRICT:
-        return m.group()
-    m = _OTHER_COUNTY.match(text)
-    if m:
-        return m.group()
-    return None
+    def safe_normalize(self, text: str) -> str:
+        """normalize, or "" for text that is no address (too long)."""
+        try:
+            return self.normalize(text)
+        except ValueError:
+            return ""
+
+    # ---- other districts ------------------------------------------------------------------
+
+    def other_district(self, text: str) -> str | None:
+        """The other province/city/district/county the text names, or None (this district
+        or unknown). Raises AddressTooLongError for more than MAX_LENGTH characters."""
+        return self._other_district(self.normalize(text))
+
+    def _other_district(self, normalized: str) -> str | None:
+        text = normalized.removeprefix("中国")
+        m = _OTHER_PROVINCE.match(text)
+        if m and not m.group().startswith(self.profile.province):
+            return m.group()
+        m = _OTHER_CITY.match(text)
+        if m and m.group(1) != self.profile.city_short and m.group(1)[-1] not in _NOT_CITY:
+            return m.group()
+        known = self._known_other.search(text) if self._known_other else None
+        if known:
+            return known.group()
+        m = _OTHER_DISTRICT.match(text)
+        if m and m.group(1) != self.profile.short_name and m.group(1)[-1] not in _NOT_DISTRICT:
+            return m.group()
+        m = _OTHER_COUNTY.match(text)
+        if m:
+            return m.group()
+        return None
+
+    # ---- parsing --------------------------------------------------------------------------
+
+    def parse(self, text: str) -> ParsedAddress:
+        """Split an address into its parts.
+
+        Raises AddressTooLongError (more than MAX_LENGTH characters) or OtherDistrictError.
+        Coordinates are not addresses: check `parse_coordinates` first.
+        """
+        normalized = self.normalize(text)
+        place = self._other_district(normalized)
+        if place is not None:
+            raise OtherDistrictError(place)
+        rest, subdistrict = normalized, None
+        m = self._subdistrict.match(rest) if self._subdistrict else None
+        if m:
+            subdistrict, rest = m.group(1), rest[m.end():]
+        return _parse_rest(text, normalized, rest, subdistrict)
+
+    # ---- coordinates ----------------------------------------------------------------------
+
+    def parse_coordinates(self, text: str) -> tuple[float, float] | None:
+        """(lat, lng) when the text (at most MAX_LENGTH characters) is just a coordinate
+        pair, else None.
+
+        Accepts "lat,lng" or "lng,lat" with comma, Chinese comma, semicolon or space,
+        optional ° and N/S/E/W. The order comes from N/S/E/W, else from this region's
+        ranges, else a value beyond ±90 must be the longitude, else "lat,lng" is assumed.
+        """
+        m = _COORD.match(unicodedata.normalize("NFKC", text))
+        if m is None:
+            return None
+        a, a_hemi, b, b_hemi = float(m.group(1)), m.group(2), float(m.group(3)), m.group(4)
+        a_hemi, b_hemi = (a_hemi or "").lower(), (b_hemi or "").lower()
+        if a_hemi in ("s", "w"):
+            a = -abs(a)
+        if b_hemi in ("s", "w"):
+            b = -abs(b)
+        if a_hemi in ("e", "w") or b_hemi in ("n", "s"):
+            lat, lng = b, a
+        elif a_hemi or b_hemi:
+            lat, lng = a, b
+        elif _in(b, self._region_lat) and _in(a, self._region_lng):
+            lat, lng = b, a
+        elif abs(a) > 90 >= abs(b):
+            lat, lng = b, a
+        else:
+            lat, lng = a, b
+        if abs(lat) > 90 or abs(lng) > 180:
+            return None
+        return lat, lng
 
 
 # ---- parsing ----------------------------------------------------------------------------
@@ -270,22 +359,8 @@ def _house(text: str) -> tuple[str, int, str | None, str, str] | None:
     return street, number, suffix, text[:m.start()] + before, text[m.end():]
 
 
-def parse(text: str) -> ParsedAddress:
-    """Split an address into its parts.
-
-    Raises AddressTooLongError (more than MAX_LENGTH characters) or OtherDistrictError.
-    Coordinates are not addresses: check `parse_coordinates` first.
-    """
-    normalized = normalize(text)
-    place = _other_district(normalized)
-    if place is not None:
-        raise OtherDistrictError(place)
-
-    rest, subdistrict = normalized, None
-    m = _SUBDISTRICT.match(rest)
-    if m:
-        subdistrict, rest = m.group(1), rest[m.end():]
-
+def _parse_rest(text: str, normalized: str, rest: str, subdistrict: str | None
+                ) -> ParsedAddress:
     street = number = suffix = None
     house = _house(rest)
     if house:
@@ -320,42 +395,3 @@ def parse(text: str) -> ParsedAddress:
         number_suffix=suffix, xiaoqu=name or None, building=building,
         building_token=building_token, unit=int(unit_match.group(1)) if unit_match else None,
         room=room, detail=detail or None, subdistrict=subdistrict)
-
-
-# ---- coordinates ------------------------------------------------------------------------
-
-def _in(value: float, bounds: tuple[float, float]) -> bool:
-    return bounds[0] <= value <= bounds[1]
-
-
-def parse_coordinates(text: str) -> tuple[float, float] | None:
-    """(lat, lng) when the text is just a coordinate pair, else None.
-
-    Accepts "lat,lng" or "lng,lat" with comma, Chinese comma, semicolon or space, optional
-    ° and N/S/E/W. The order comes from N/S/E/W, else from this region's ranges, else a
-    value beyond ±90 must be the longitude, else "lat,lng" is assumed.
-    """
-    if len(text) > MAX_LENGTH:
-        return None
-    m = _COORD.match(unicodedata.normalize("NFKC", text))
-    if m is None:
-        return None
-    a, a_hemi, b, b_hemi = float(m.group(1)), m.group(2), float(m.group(3)), m.group(4)
-    a_hemi, b_hemi = (a_hemi or "").lower(), (b_hemi or "").lower()
-    if a_hemi in ("s", "w"):
-        a = -abs(a)
-    if b_hemi in ("s", "w"):
-        b = -abs(b)
-    if a_hemi in ("e", "w") or b_hemi in ("n", "s"):
-        lat, lng = b, a
-    elif a_hemi or b_hemi:
-        lat, lng = a, b
-    elif _in(b, _REGION_LAT) and _in(a, _REGION_LNG):
-        lat, lng = b, a
-    elif abs(a) > 90 >= abs(b):
-        lat, lng = b, a
-    else:
-        lat, lng = a, b
-    if abs(lat) > 90 or abs(lng) > 180:
-        return None
-    return lat, lng

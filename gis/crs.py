@@ -16,14 +16,15 @@ from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
 CGCS2000 = "EPSG:4490"
-METRIC = "EPSG:4551"
+# CGCS2000 / 3-degree Gauss-Kruger, central meridians 75E..135E: the metric CRSs of China.
+GK_3DEG_CM = tuple(f"EPSG:{4534 + i}" for i in range(21))
 GK_3DEG_ZONE42 = "EPSG:4530"
 GK_6DEG_ZONE21 = "EPSG:4499"
 WEB_MERCATOR = "EPSG:3857"
 GCJ02 = "GCJ02"
 BD09 = "BD09"
 
-PYPROJ_CRS = (WGS84, CGCS2000, METRIC, GK_3DEG_ZONE42, GK_6DEG_ZONE21, WEB_MERCATOR)
+PYPROJ_CRS = (WGS84, CGCS2000, *GK_3DEG_CM, GK_3DEG_ZONE42, GK_6DEG_ZONE21, WEB_MERCATOR)
 LNG_LAT_CRS = (WGS84, CGCS2000, GCJ02, BD09)
 
 _ALIASES = {
@@ -34,7 +35,7 @@ _ALIASES = {
     **{a: CGCS2000 for a in ("cgcs2000", "4490", "urn:ogc:def:crs:epsg::4490")},
     **{a: WEB_MERCATOR for a in ("3857", "epsg:900913", "webmercator", "web_mercator")},
     **{code.lower(): code for code in PYPROJ_CRS},
-    **{code[5:]: code for code in (METRIC, GK_3DEG_ZONE42, GK_6DEG_ZONE21)},
+    **{code[5:]: code for code in (*GK_3DEG_CM, GK_3DEG_ZONE42, GK_6DEG_ZONE21)},
 }
 
 # Krasovsky 1940 ellipsoid, as fixed by the public GCJ-02 formula.
@@ -229,14 +230,28 @@ def transform_coords(x, y, src: str | int, dst: str | int):
     return _out(*_pyproj(np.asarray(ax), np.asarray(ay), src, dst), scalar)
 
 
-def to_metric(lng, lat):
-    """WGS84 lng/lat to EPSG:4551 easting/northing in metres."""
-    return transform_coords(lng, lat, WGS84, METRIC)
+def gauss_kruger_3deg(lng: float) -> str:
+    """The CGCS2000 3-degree Gauss-Kruger zone (central meridian nearest `lng`) for China."""
+    meridian = min(max(round(float(lng) / 3.0) * 3, 75), 135)
+    return GK_3DEG_CM[(meridian - 75) // 3]
 
 
-def from_metric(x, y):
-    """EPSG:4551 easting/northing in metres to WGS84 lng/lat."""
-    return transform_coords(x, y, METRIC, WGS84)
+def metric_crs_for(geoms) -> str:
+    """The 3-degree zone WGS84 geometries (a district, a zone set) are measured in."""
+    x0, _, x1, _ = shapely.total_bounds(geoms)
+    if not (np.isfinite(x0) and np.isfinite(x1)):
+        raise ValueError("no coordinates to choose a metric CRS from")
+    return gauss_kruger_3deg((x0 + x1) / 2.0)
+
+
+def to_metric(lng, lat, metric_crs: str):
+    """WGS84 lng/lat to easting/northing in metres of `metric_crs`."""
+    return transform_coords(lng, lat, WGS84, metric_crs)
+
+
+def from_metric(x, y, metric_crs: str):
+    """Easting/northing in metres of `metric_crs` to WGS84 lng/lat."""
+    return transform_coords(x, y, metric_crs, WGS84)
 
 
 def transform_geometry(geom: BaseGeometry, src: str | int, dst: str | int) -> BaseGeometry:

@@ -15,16 +15,19 @@ COORDINATE_DECIMALS = 6  # about 0.1 m: finer digits only add bytes to the page
 
 def simplify_coverage(geometries: Sequence[BaseGeometry], tolerance_m: float = DISPLAY_TOLERANCE_M,
                       display_crs: str = crs.WGS84) -> list[BaseGeometry]:
-    """Simplify a set of non-overlapping polygons together, in EPSG:4551 metres.
+    """Simplify a set of non-overlapping polygons together, in metres
+    (the 3-degree Gauss-Kruger zone they lie in).
 
     `coverage_simplify` moves each shared edge once for both neighbours, so adjacent
     zones keep a common border: no slivers or gaps appear that a parent could tap into.
     The result is returned in `display_crs` (WGS84, or GCJ-02 for 高德 tiles)."""
     if not geometries:
         return []
-    metric = crs.transform_geometry(np.asarray(geometries, dtype=object), crs.WGS84, crs.METRIC)
+    lnglat = np.asarray(geometries, dtype=object)
+    metric_crs = crs.metric_crs_for(lnglat)
+    metric = crs.transform_geometry(lnglat, crs.WGS84, metric_crs)
     simplified = shapely.coverage_simplify(metric, tolerance_m)
-    shown = crs.transform_geometry(simplified, crs.METRIC, display_crs)
+    shown = crs.transform_geometry(simplified, metric_crs, display_crs)
     return list(shapely.set_precision(shown, 10 ** -COORDINATE_DECIMALS, mode="pointwise"))
 
 

@@ -9,7 +9,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from gis.address import normalize
+from gis.address import AddressGrammar
 
 CSV_COLUMNS = ("address", "lng", "lat", "kind", "street", "number", "xiaoqu", "building",
                "aliases", "community", "subdistrict", "subdistrict_code")
@@ -64,8 +64,10 @@ def read_csv(path: Path) -> list[Place]:
 
 
 class Gazetteer:
-    def __init__(self, places: list[Place]):
+    def __init__(self, places: list[Place], grammar: AddressGrammar):
         self.places = places
+        self.grammar = grammar
+        normalize = grammar.normalize
         self._exact = {p.address: p for p in places}
         self._normalized: dict[str, list[Place]] = {}
         for place in places:
@@ -79,7 +81,8 @@ class Gazetteer:
         place = self._exact.get(query)
         if place is not None:
             return Match("found", place, confidence=1.0, method="exact")
-        found = list({p.address: p for p in self._normalized.get(normalize(query), ())}.values())
+        key = self.grammar.normalize(query)
+        found = list({p.address: p for p in self._normalized.get(key, ())}.values())
         if len(found) == 1:
             return Match("found", found[0], confidence=0.95, method="normalized")
         if found:

@@ -24,17 +24,14 @@ from geopy.location import Location
 
 from gis import fuzzy_index, pinyin
 from gis.address import (
-    MAX_LENGTH,
+    AddressGrammar,
     AddressTooLongError,
     OtherDistrictError,
     ParsedAddress,
-    normalize,
-    parse,
 )
 from gis.fuzzy_index import FuzzyIndex
 from gis.gazetteer import Place
 from gis.names import NameHit, NameSpace
-from gis.names import safe_normalize as _key
 from gis.street_numbers import StreetNumbers
 
 __all__ = ["AddressTooLongError", "Candidate", "GazetteerGeocoder", "GeocodeResult",
@@ -49,7 +46,6 @@ MISSING_BUILDING_FACTOR = 0.75  # 小区 known, building not: its entrance, as a
 
 _BUILDING_NUMBER = re.compile(r"(\d+)")
 _NUMBERS = re.compile(r"\d+")
-_BARE_CITY = "长春"
 _PINYIN_SUFFIX = "haolou|hao|dong|zhuang|zuo"
 _PINYIN_ADDRESS = re.compile(
     rf"^(?P<name>[a-z]+?)(?:(?P<number>\d{{1,5}})(?:{_PINYIN_SUFFIX})?)?(?P<rest>\d.*)?$")
@@ -69,9 +65,10 @@ class Candidate:
 
 @dataclass(frozen=True)
 class GeocodeResult:
-    status: str  # found | ambiguous | not_found
+    status: str  # found | ambiguous | not_found | other_district
     candidates: tuple[Candidate, ...] = ()
     source: str = "gazetteer"  # or the online provider's name
+    other_district: str | None = None  # the division the text names (北京市, 南关区...)
 
     @property
     def best(self) -> Candidate | None:
@@ -128,8 +125,10 @@ class GazetteerGeocoder(Geocoder):
 
     source = "gazetteer"
 
-    def __init__(self, places: Iterable[Place]):
+    def __init__(self, places: Iterable[Place], grammar: AddressGrammar):
         super().__init__()
+        self.grammar = grammar
+        _key = grammar.safe_normalize
         self.places = list(places)
         self._exact: dict[str, Place] = {}
         self._by_key: dict[str, list[Place]] = {}
@@ -153,9 +152,9 @@ class GazetteerGeocoder(Geocoder):
                 landmarks.setdefault(place.address, set()).update(place.aliases)
                 self._named[place.address] = place
         self.numbers = StreetNumbers(self.places)
-        self.streets = NameSpace((s, ()) for s in sorted(self.numbers.streets()))
-        self.xiaoqu = NameSpace(sorted(xiaoqu.items()))
-        self.landmarks = NameSpace(sorted(landmarks.items()))
+        self.streets = NameSpace(((s, ()) for s in sorted(self.numbers.streets())), _key)
+        self.xiaoqu = NameSpace(sorted(xiaoqu.items()), _key)
+        self.landmarks = NameSpace(sorted(landmarks.items()), _key)
         self._all_keys = list(self._by_key)
         self._all = FuzzyIndex(self._all_keys)
 
@@ -174,11 +173,11 @@ class GazetteerGeocoder(Geocoder):
         """geopy-style: a Location (or a list), None when nothing matches.
 
         `Location.raw` carries status, confidence, method, candidates and the place record.
-        Raises AddressTooLongError or OtherDistrictError (both ValueError) for text that is
-        not an address of this district.
+        None too for another district's address. Raises AddressTooLongError (a ValueError)
+        for more than MAX_LENGTH characters.
         """
         result = self.search(query)
-        if result.status == "not_found":
+        if result.status in ("not_found", "other_district"):
             return None
         locations = [self._location(c, result) for c in result.candidates]
         return locations[0] if exactly_one else locations
@@ -194,19 +193,21 @@ class GazetteerGeocoder(Geocoder):
     # ---- search ---------------------------------------------------------------------------
 
     def search(self, query: str) -> GeocodeResult:
-        """Raises AddressTooLongError or OtherDistrictError; otherwise never raises."""
+        """Raises AddressTooLongError (more than MAX_LENGTH characters); otherwise never
+        raises: another district's address (北京市朝阳区...) is status "other_district"."""
         text = query.strip()
-        if len(text) > MAX_LENGTH:
-            raise AddressTooLongError(f"address longer than {MAX_LENGTH} characters")
         if not text:
             return NOT_FOUND
         place = self._exact.get(text)
         if place is not None:
             return GeocodeResult("found", (Candidate(place, 1.0, "exact"),))
-        key = normalize(text)
+        try:
+            parsed = self.grammar.parse(text)
+        except OtherDistrictError as exc:
+            return GeocodeResult("other_district", other_district=exc.place)
+        key = parsed.normalized
         if not key:
             return NOT_FOUND
-        parsed = parse(text)  # raises OtherDistrictError for 北京市朝阳区...
         for k in dict.fromkeys((key, parsed.location_key())):
             found = self._by_key.get(k)
             if found:
@@ -220,10 +221,12 @@ class GazetteerGeocoder(Geocoder):
         if pinyin.has_latin(key):
             candidates += self._pinyin(key)
         result = decide(candidates)
-        if result.status != "found" and key.startswith(_BARE_CITY) and len(key) > 4:
-            # 长春 without 市 is not stripped by normalize (长春路 is a street), but
-            # "长春居华大路115号" means the city
-            result = decide([*result.candidates, *self.search(key[2:]).candidates])
+        city = self.grammar.bare_city
+        if result.status != "found" and key.startswith(city) and len(key) > len(city) + 2:
+            # the city without 市 is not stripped by normalize (it may begin a street
+            # name), but the city followed by a whole address means the city
+            result = decide([*result.candidates,
+                             *self.search(key[len(city):]).candidates])
         return result
 
     def _structured(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:

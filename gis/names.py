@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from collections.abc import Callable
+
 from gis import pinyin
-from gis.address import normalize
 from gis.fuzzy_index import FuzzyIndex
 
 EXACT, ALIAS, PINYIN = 1.0, 0.97, 0.95
@@ -36,26 +37,23 @@ def core(key: str) -> str:
     return stripped if len(stripped) >= 2 else key
 
 
-def safe_normalize(text: str) -> str:
-    try:
-        return normalize(text)
-    except ValueError:
-        return ""
-
-
 class NameSpace:
-    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]):
+    """`key` spells a text canonically ("" for no name): the district's address grammar."""
+
+    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]],
+                 key: Callable[[str], str]):
+        self._key = key
         self._by_key: dict[str, dict[str, float]] = {}
         self._by_pinyin: dict[str, set[str]] = {}
         keys: list[str] = []
         owners: list[str] = []
         for name, aliases in entries:
-            canonical = safe_normalize(name)
+            canonical = key(name)
             for text in (name, *aliases):
-                key = safe_normalize(text)
-                if not key:
+                spelled = key(text)
+                if not spelled:
                     continue
-                for variant in {key, core(key)}:
+                for variant in {spelled, core(spelled)}:
                     score = EXACT if variant == canonical else ALIAS
                     known = self._by_key.setdefault(variant, {})
                     known[name] = max(known.get(name, 0.0), score)
@@ -73,7 +71,7 @@ class NameSpace:
         return name in self.names
 
     def resolve(self, text: str, *, fuzzy: bool = True, limit: int = 8) -> list[NameHit]:
-        key = safe_normalize(text)
+        key = self._key(text)
         if not key:
             return []
         hits: dict[str, NameHit] = {}

@@ -36,8 +36,6 @@ log = logging.getLogger(__name__)
 USER_AGENT = "xuequ/1.0 (school zone lookup)"
 DEFAULT_TIMEOUT = 2.0
 DEFAULT_BAIDU_URL = "https://api.map.baidu.com"
-# Where the queries are: providers geocode the whole country.
-CONTEXT = "吉林省长春市二道区"
 
 
 class ConfigurationError(ValueError):
@@ -53,12 +51,13 @@ class OnlineProvider:
     # provider is trusted as much as an interpolated house number.
     confidence: float = 0.85
 
-    def locate(self, query: str) -> Place | None:
+    def locate(self, query: str, context: str = "") -> Place | None:
         """The provider's best point for the query, in WGS84; None when it has none.
+        `context` (省市区) goes before the query: providers geocode the whole country.
 
         Raises geopy's errors (GeocoderTimedOut, GeocoderServiceError...) on failure.
         """
-        location = self.geocoder.geocode(f"{CONTEXT}{query}", exactly_one=True)
+        location = self.geocoder.geocode(f"{context}{query}", exactly_one=True)
         if location is None:
             return None
         lng, lat = location.longitude, location.latitude
@@ -119,14 +118,14 @@ def providers_from_settings(settings: Mapping[str, str]) -> list[OnlineProvider]
 
 
 def with_providers(result: GeocodeResult, query: str, providers: Sequence[OnlineProvider],
-                   district: BaseGeometry | None) -> GeocodeResult:
+                   district: BaseGeometry | None, context: str = "") -> GeocodeResult:
     """The gazetteer's result, unless it is unsure and a provider finds the place in the
-    district."""
+    district (`context`, its 省市区 name, goes before the query)."""
     if result.status == "found" or not providers:
         return result
     for provider in providers:
         try:
-            place = provider.locate(query)
+            place = provider.locate(query, context)
         except GeopyError as exc:  # timeouts included; the address itself is not logged
             log.warning("geocoder %s failed (%s); falling back", provider.name,
                         type(exc).__name__)

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from gis import pinyin
 from gis.gazetteer import Place
 from gis.geocoding import CANDIDATE_MIN, GazetteerGeocoder
-from gis.names import safe_normalize
 
 LIMIT = 10
 MIN_CHARS = 2
@@ -46,6 +45,7 @@ class Suggester:
     def __init__(self, geocoder: GazetteerGeocoder):
         self.geocoder = geocoder
         self.places = geocoder.places
+        self._key = safe_normalize = geocoder.grammar.safe_normalize
         names, everything, sounds = [], [], []
         first_house: dict[str, tuple[int, int]] = {}
         for i, place in enumerate(self.places):
@@ -74,7 +74,7 @@ class Suggester:
 
         Never raises for any string up to the address length limit (longer: []).
         """
-        key = safe_normalize(text)
+        key = self._key(text)
         if len(key) < MIN_CHARS:
             return []
         chosen: dict[int, None] = {}

@@ -31,7 +31,7 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 200
 # What staff may upload; GCJ-02 and BD-09 only when the user says so (files cannot).
-ACCEPTED_CRS = (crs_mod.WGS84, crs_mod.CGCS2000, crs_mod.METRIC, crs_mod.GK_3DEG_ZONE42,
+ACCEPTED_CRS = (crs_mod.WGS84, crs_mod.CGCS2000, *crs_mod.GK_3DEG_CM, crs_mod.GK_3DEG_ZONE42,
                 crs_mod.GK_6DEG_ZONE21, crs_mod.WEB_MERCATOR)
 DECLARABLE_CRS = (*ACCEPTED_CRS, crs_mod.GCJ02, crs_mod.BD09)
 EXTENSIONS = {".zip": "shapefile", ".geojson": "geojson", ".json": "geojson",
@@ -234,7 +234,7 @@ def _file_crs(info_crs: str | None) -> str | None:
         epsg = None
     if epsg is None:
         raise VectorFileError("unsupported_crs", N_(
-            "文件的坐标系无法识别为支持的坐标系（WGS84、CGCS2000、EPSG:4551、EPSG:4530、"
+            "文件的坐标系无法识别为支持的坐标系（WGS84、CGCS2000、CGCS2000 高斯-克吕格投影、"
             "Web 墨卡托），请确认或手动指定。"), field="crs")
     name = f"EPSG:{epsg}"
     if name not in ACCEPTED_CRS:
@@ -262,7 +262,8 @@ def coordinate_warnings(bounds: tuple[float, float, float, float], source: str) 
         return []
     if 3 <= x0 and x1 <= 54 and 73 <= y0 and y1 <= 135:
         return [{"code": "swapped_axes", "message": N_(
-            "坐标的经度和纬度似乎颠倒了（经度应约为 125，纬度约为 43.9）。"), "params": {}}]
+            "坐标的经度和纬度似乎颠倒了（在中国，经度约为 73 到 135，纬度约为 3 到 54）。"),
+            "params": {}}]
     if max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
         return [{"code": "projected_numbers", "message": N_(
             "坐标数值像是投影坐标（米），但文件声明为经纬度（%(crs)s）：请指定正确的坐标系。"),
@@ -338,7 +339,7 @@ def read_upload(path: Path, filename: str, *, layer: str | None = None,
         source_crs = _declared_crs(declared_crs)
     elif file_crs is None:
         raise VectorFileError("missing_crs", N_(
-            "文件没有坐标系信息（缺少 .prj）：请指定坐标系，例如 EPSG:4551 或 WGS84。"),
+            "文件没有坐标系信息（缺少 .prj）：请指定坐标系，例如 CGCS2000 或 WGS84。"),
             field="crs")
     else:
         source_crs = file_crs

@@ -12,6 +12,7 @@ from shapely.geometry import box
 from gis import crs
 from zones.index import ZoneIndex
 from zones.model import AddressRule, Zone, ZoneSet
+from tests.sample_district import METRIC
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Apps built by tests keep their files (uploads, secret key) out of the repository's instance/.
@@ -28,7 +29,7 @@ def need(condition: bool, reason: str) -> None:
 
 def metric_box(x0: float, y0: float, x1: float, y1: float):
     """A rectangle given in EPSG:4551 metres, returned in WGS84."""
-    return crs.transform_geometry(box(x0, y0, x1, y1), crs.METRIC, crs.WGS84)
+    return crs.transform_geometry(box(x0, y0, x1, y1), METRIC, crs.WGS84)
 
 
 # A 2 km x 1 km district near Erdao's centre, split at x = X0 + 1000 into two primary zones
@@ -52,7 +53,7 @@ def tiny_index() -> ZoneIndex:
 
 
 def to_lnglat(x: float, y: float) -> tuple[float, float]:
-    lng, lat = crs.from_metric(x, y)
+    lng, lat = crs.from_metric(x, y, METRIC)
     return float(lng), float(lat)
 
 

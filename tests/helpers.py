@@ -30,5 +30,6 @@ def login(client, username, password=GOOD_PASSWORD):
 def assigned_address(snapshot) -> str:
     """A sample gazetteer street address that lies plainly inside one zone at each level."""
     from admissions.service import answer_address
+    from gis.address import AddressQuery
     return next(p.address for p in snapshot.gazetteer.places[::37] if p.number and
-                answer_address(snapshot, p.address)["status"] == "assigned")
+                answer_address(snapshot, AddressQuery(p.address))["status"] == "assigned")

@@ -9,11 +9,14 @@ from gis.address import (
     OtherDistrictError,
     ParsedAddress,
     chinese_numeral_value,
-    normalize,
-    other_district,
-    parse,
-    parse_coordinates,
 )
+from tests.sample_district import SAMPLE_GRAMMAR
+
+# The sample district's grammar (its district.json): 吉林省长春市二道区, its 街道, neighbours.
+normalize = SAMPLE_GRAMMAR.normalize
+other_district = SAMPLE_GRAMMAR.other_district
+parse = SAMPLE_GRAMMAR.parse
+parse_coordinates = SAMPLE_GRAMMAR.parse_coordinates
 
 # ---- normalize --------------------------------------------------------------------------
 

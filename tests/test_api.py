@@ -7,14 +7,15 @@ import pytest
 import shapely
 
 from gis import crs
+from tests.sample_district import METRIC
 
 
 def interior_point(geometry):
     """A point well inside a zone (≥ 40 m from its edge), in WGS84."""
-    metric = crs.transform_geometry(geometry, crs.WGS84, crs.METRIC)
+    metric = crs.transform_geometry(geometry, crs.WGS84, METRIC)
     inner = metric.buffer(-40)
     point = shapely.point_on_surface(inner if not inner.is_empty else metric)
-    lng, lat = crs.from_metric(point.x, point.y)
+    lng, lat = crs.from_metric(point.x, point.y, METRIC)
     return float(lat), float(lng)
 
 

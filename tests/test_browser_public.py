@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import screenshot
 from tests.helpers import assigned_address
+from gis.point import WGS84Point
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +50,10 @@ def test_typing_an_address_shows_the_answer_and_the_pin(page, sample_snapshot, h
     page.press("#address", "Enter")
     page.wait_for_selector("#answer[data-status=assigned]")
     assert home in page.locator(".matched").inner_text()
-    primary = sample_snapshot.index.lookup(
-        float(page.locator("#answer").get_attribute("data-lat")),
-        float(page.locator("#answer").get_attribute("data-lng"))).levels["primary"]
+    answer = page.locator("#answer")
+    primary = sample_snapshot.index.lookup(WGS84Point(
+        float(answer.get_attribute("data-lat")),
+        float(answer.get_attribute("data-lng")))).levels["primary"]
     names = page.locator(".school-names").first.inner_text()
     assert sample_snapshot.schools[primary.matches[0].zone.school_codes[0]].name in names
     assert page.locator(".leaflet-marker-draggable").count() == 1

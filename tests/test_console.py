@@ -4,8 +4,10 @@ from __future__ import annotations
 from admissions import console
 from admissions.read_aloud import read_aloud, spoken_range
 from admissions.service import answer_address
+from gis.address import AddressQuery
 from tests.helpers import login, make_user
 from webapp.services import services
+from gis.point import WGS84Point
 
 
 def _xiaoqu(snapshot):
@@ -19,7 +21,7 @@ def test_spoken_dates():
 
 
 def test_read_aloud_is_composed_from_the_answer(sample_snapshot):
-    answer = answer_address(sample_snapshot, _xiaoqu(sample_snapshot).address)
+    answer = answer_address(sample_snapshot, AddressQuery(_xiaoqu(sample_snapshot).address))
     text = read_aloud(answer)
     primary = answer["primary"]["zones"][0]["schools"][0]["name"]
     assert primary in text and "5月6日至9日网上信息登记" in text
@@ -29,7 +31,7 @@ def test_read_aloud_is_composed_from_the_answer(sample_snapshot):
 
 
 def test_read_aloud_says_when_it_cannot_decide(sample_snapshot):
-    answer = answer_address(sample_snapshot, "不存在的路99999号")
+    answer = answer_address(sample_snapshot, AddressQuery("不存在的路99999号"))
     assert "没有找到这个地址" in read_aloud(answer)
     boundary = {"status": "boundary", "primary": {"zones": [
         {"allocation": "direct", "schools": [{"name": "甲小学", "code": "A"}]},
@@ -49,7 +51,8 @@ def test_a_community_lists_every_zone_serving_part_of_it(sample_snapshot):
     for place in sample_snapshot.gazetteer.places:
         if place.community == community:
             from zones.model import AddressFacts
-            point = sample_snapshot.index.lookup(place.lat, place.lng, facts=AddressFacts(
+            point = sample_snapshot.index.lookup(
+                WGS84Point(place.lat, place.lng), facts=AddressFacts(
                 street=place.street, number=place.number, xiaoqu=place.xiaoqu))
             expected |= {m.zone.zone_id for m in point.levels["primary"].matches}
     assert {row["zone_id"] for row in report["primary"]} == expected

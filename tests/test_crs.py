@@ -3,6 +3,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pyproj
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from shapely.geometry import Point, Polygon, shape
 
 from gis import crs
 from tests.conftest import need
+from tests.sample_district import METRIC
 
 # Erdao district bbox (WGS84), slightly larger than the derived boundary.
 LNG_MIN, LNG_MAX, LAT_MIN, LAT_MAX = 125.345, 125.820, 43.755, 43.962
@@ -118,7 +120,7 @@ def test_nan_passes_through_without_stopping_the_rest():
 @pytest.mark.parametrize("name, expected", [
     ("wgs84", crs.WGS84), ("WGS-84", crs.WGS84), ("EPSG:4326", crs.WGS84), ("epsg:4326", crs.WGS84),
     (4326, crs.WGS84), ("GCJ02", crs.GCJ02), ("gcj-02", crs.GCJ02), ("BD09", crs.BD09),
-    ("bd-09", crs.BD09), ("EPSG:4490", crs.CGCS2000), ("epsg:4551", crs.METRIC),
+    ("bd-09", crs.BD09), ("EPSG:4490", crs.CGCS2000), ("epsg:4551", METRIC),
     (" EPSG:3857 ", crs.WEB_MERCATOR),
 ])
 def test_canonical_names(name, expected):
@@ -157,13 +159,13 @@ def test_transformer_is_cached_and_lng_lat_ordered():
 
 def test_metric_round_trip_below_a_millimetre():
     lng, lat = grid()
-    x, y = crs.to_metric(lng, lat)
-    back = crs.from_metric(x, y)
+    x, y = crs.to_metric(lng, lat, METRIC)
+    back = crs.from_metric(x, y, METRIC)
     assert np.max(crs.distance_m(lng, lat, *back)) < 0.001
 
 
 def test_metric_distances_match_geodesic_distances():
-    x, y = crs.to_metric([125.40, 125.75], [43.80, 43.93])
+    x, y = crs.to_metric([125.40, 125.75], [43.80, 43.93], METRIC)
     metric = math.hypot(x[1] - x[0], y[1] - y[0])
     geodesic = crs.distance_m(125.40, 43.80, 125.75, 43.93)
     assert abs(metric - geodesic) / geodesic < 1e-4  # GK scale error near CM 126E
@@ -171,7 +173,7 @@ def test_metric_distances_match_geodesic_distances():
 
 def test_epsg_4530_is_4551_with_zone_42_prefix():
     # pyproj: "CGCS2000 / 3-degree Gauss-Kruger zone 42", CM 126E, false easting 42,500,000.
-    x, y = crs.to_metric(125.5, 43.87)
+    x, y = crs.to_metric(125.5, 43.87, METRIC)
     x42, y42 = crs.transform_coords(125.5, 43.87, crs.WGS84, "EPSG:4530")
     assert x42 - x == pytest.approx(42_000_000.0, abs=1e-3)
     assert y42 == pytest.approx(y, abs=1e-3)
@@ -191,10 +193,10 @@ def test_web_mercator_round_trip():
 
 def test_transform_coords_chains_gcj02_into_projected():
     gcj = crs.wgs84_to_gcj02(125.5, 43.87)
-    assert crs.transform_coords(*gcj, "gcj02", crs.METRIC) == pytest.approx(
-        crs.to_metric(125.5, 43.87), abs=1e-3)
-    x, y = crs.to_metric(125.5, 43.87)
-    assert crs.transform_coords(x, y, crs.METRIC, "gcj02") == pytest.approx(gcj, abs=1e-9)
+    assert crs.transform_coords(*gcj, "gcj02", METRIC) == pytest.approx(
+        crs.to_metric(125.5, 43.87, METRIC), abs=1e-3)
+    x, y = crs.to_metric(125.5, 43.87, METRIC)
+    assert crs.transform_coords(x, y, METRIC, "gcj02") == pytest.approx(gcj, abs=1e-9)
 
 
 def test_distance_m():
@@ -217,7 +219,7 @@ def test_transform_geometry_gcj02_polygon_and_back():
 
 
 def test_transform_geometry_keeps_z_and_accepts_arrays():
-    p = crs.transform_geometry(Point(125.5, 43.87, 200.0), "wgs84", crs.METRIC)
+    p = crs.transform_geometry(Point(125.5, 43.87, 200.0), "wgs84", METRIC)
     assert p.has_z and p.z == 200.0
     arr = crs.transform_geometry(np.array([Point(125.5, 43.87), None]), "wgs84", "bd09")
     assert arr[1] is None and arr[0].x == pytest.approx(crs.wgs84_to_bd09(125.5, 43.87)[0])
@@ -242,3 +244,14 @@ def test_datav_gcj02_boundary_matches_the_derived_wgs84_file():
     for key in ("center", "centroid"):
         lng, lat = crs.to_wgs84(*gcj["properties"][key], "gcj02")
         assert crs.distance_m(lng, lat, *wgs["properties"][key]) < 0.05
+
+
+@pytest.mark.parametrize("lng, code", [(125.4, "EPSG:4551"), (113.3, "EPSG:4547"),
+                                       (87.6, "EPSG:4538"), (70.0, "EPSG:4534"),
+                                       (140.0, "EPSG:4554")])
+def test_the_3_degree_zone_of_a_longitude(lng, code):
+    assert crs.gauss_kruger_3deg(lng) == code
+    assert crs.canonical_crs(code[5:]) == code  # "4547" is accepted like "4551"
+    meridian = next(p.value for p in pyproj.CRS(code).coordinate_operation.params
+                    if p.name == "Longitude of natural origin")
+    assert abs(meridian - min(max(lng, 75), 135)) <= 1.5

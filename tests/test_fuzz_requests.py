@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from admissions import inquiries
 from tests.helpers import csrf_token, login, make_user
 from webapp.services import services
+from gis.point import WGS84Point
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FUZZ = settings(max_examples=100, deadline=None,
@@ -487,7 +488,7 @@ def test_hotline_intake_refuses_odd_values_cleanly(app, staff, form):
 
 def test_a_point_half_a_world_away_is_outside_the_district(app, tiny_index):
     # EPSG:4551 (Gauss-Kruger, 126°E) projects 43.88°E to infinity; the grid cell was int(inf).
-    assert tiny_index.lookup(0.0, 43.88).status == "outside_district"
+    assert tiny_index.lookup(WGS84Point(0.0, 43.88)).status == "outside_district"
     response = app.test_client().get("/api/v1/lookup?lat=0&lng=43.88")
     assert response.status_code == 200
     assert response.get_json()["status"] == "outside_district"

@@ -15,6 +15,7 @@ from shapely.geometry import box
 from gis import crs
 from gis.geocoding import GazetteerGeocoder, GeocodeResult
 from gis.providers import ConfigurationError, providers_from_settings, with_providers
+from tests.sample_district import SAMPLE_GRAMMAR
 from tests.test_geocoding import PLACES
 
 DISTRICT = box(125.30, 43.70, 125.90, 44.00)
@@ -101,7 +102,7 @@ def _settings(maps, names: str, timeout: float = 2.0) -> dict:
 
 @pytest.fixture(scope="module")
 def geocoder():
-    return GazetteerGeocoder(PLACES)
+    return GazetteerGeocoder(PLACES, SAMPLE_GRAMMAR)
 
 
 UNKNOWN = "幸福路88号"  # not in the gazetteer
@@ -125,13 +126,15 @@ def test_bad_configuration_is_refused_clearly(settings, mentions):
 
 def test_baidu_bd09_is_converted_to_wgs84(fake_maps, geocoder):
     providers = providers_from_settings(_settings(fake_maps, "baidu"))
-    result = with_providers(geocoder.search(UNKNOWN), UNKNOWN, providers, DISTRICT)
+    result = with_providers(geocoder.search(UNKNOWN), UNKNOWN, providers, DISTRICT,
+                            SAMPLE_GRAMMAR.profile.full_name)
     assert (result.status, result.source, result.method) == ("found", "baidu", "baidu")
     place = result.place
     assert crs.distance_m(place.lng, place.lat, *INSIDE) < 1.0
     path, query = fake_maps.requests[-1]
     assert path == "/geocoding/v3/" and query["ak"] == "test-ak"
-    assert UNKNOWN in query["address"]
+    # the profile's 省市区 goes first: providers geocode the whole country
+    assert query["address"] == f"吉林省长春市二道区{UNKNOWN}"
 
 
 def test_nominatim_wgs84_passes_through(fake_maps, geocoder):

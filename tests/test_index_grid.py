@@ -11,6 +11,8 @@ from gis.geojson import read_features
 from zones.index import ZoneIndex
 from zones.intake import read_zone_file
 from zones.model import ZoneSet
+from tests.sample_district import METRIC
+from gis.point import WGS84Point
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,8 @@ def summary(result):
 @given(lng=st.floats(125.34, 125.83), lat=st.floats(43.75, 43.97))
 def test_grid_and_polygons_agree_on_any_point(indexes, lng, lat):
     with_grid, polygons_only = indexes
-    assert summary(with_grid.lookup(lat, lng)) == summary(polygons_only.lookup(lat, lng))
+    point = WGS84Point(lat, lng)
+    assert summary(with_grid.lookup(point)) == summary(polygons_only.lookup(point))
 
 
 def test_batch_agrees_with_single_lookups_on_the_sample(indexes):
@@ -46,7 +49,7 @@ def test_batch_agrees_with_single_lookups_on_the_sample(indexes):
     for level in ("primary", "middle"):
         ids, boundary = with_grid.assign_points(lng, lat, level)
         for i in range(len(lng)):
-            single = with_grid.lookup(float(lat[i]), float(lng[i]), levels=(level,))
+            single = with_grid.lookup(WGS84Point(float(lat[i]), float(lng[i])), levels=(level,))
             result = single.levels[level]
             expected = result.matches[0].zone.zone_id if result.status == "assigned" else None
             assert ids[i] == expected
@@ -61,9 +64,9 @@ def test_sample_points_get_one_status_and_interior_points_their_covering_zone(in
 
     from gis import crs
     index, _ = indexes
-    result = index.lookup(lat, lng)
+    result = index.lookup(WGS84Point(lat, lng))
     statuses = {r.status for r in result.levels.values()}
-    point = shapely.Point(*crs.to_metric(lng, lat))
+    point = shapely.Point(*crs.to_metric(lng, lat, METRIC))
     inside = index.district.covers(point)
     assert (result.status == "outside_district") == (not inside)
     if not inside:

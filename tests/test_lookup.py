@@ -10,11 +10,14 @@ from tests.conftest import X0, Y0, to_lnglat
 from zones.errors import InvalidParameter, SwappedCoordinates
 from zones.index import STATUS_ORDER, overall_status
 from zones.model import AddressFacts
+from tests.sample_district import METRIC, SAMPLE_PROFILE
+from zones.inputs import parse_point
+from gis.point import WGS84Point
 
 
 def lookup_xy(index, x, y, **kwargs):
     lng, lat = to_lnglat(x, y)
-    return index.lookup(lat, lng, **kwargs)
+    return index.lookup(WGS84Point(lat, lng), **kwargs)
 
 
 def zone_ids(result, level="primary"):
@@ -56,11 +59,11 @@ def test_exact_outer_vertices_and_edges_are_covered(tiny_index):
     outer = [c for c in corners if abs(to_x(c) - (X0 + 1000)) > 1]  # not on the shared line
     assert len(outer) == 2
     for lng, lat in outer:
-        result = tiny_index.lookup(lat, lng)
+        result = tiny_index.lookup(WGS84Point(lat, lng))
         assert result.levels["primary"].status == "assigned", (lng, lat)
         assert zone_ids(result) == ["W"]
     (lng0, lat0), (lng1, lat1) = outer
-    mid = tiny_index.lookup((lat0 + lat1) / 2, (lng0 + lng1) / 2)
+    mid = tiny_index.lookup(WGS84Point((lat0 + lat1) / 2, (lng0 + lng1) / 2))
     assert zone_ids(mid) == ["W"]
 
 
@@ -68,12 +71,12 @@ def test_shared_vertex_is_boundary_not_a_silent_choice(tiny_index):
     west = tiny_index.levels["primary"].zones[0].geometry
     shared = [c for c in list(west.exterior.coords)[:-1] if abs(to_x(c) - (X0 + 1000)) < 1]
     for lng, lat in shared:
-        assert tiny_index.lookup(lat, lng).levels["primary"].status == "boundary"
+        assert tiny_index.lookup(WGS84Point(lat, lng)).levels["primary"].status == "boundary"
 
 
 def to_x(coord):
     from gis import crs
-    return float(crs.to_metric(*coord)[0])
+    return float(crs.to_metric(*coord, METRIC)[0])
 
 
 def test_outside_the_district(tiny_index):
@@ -82,20 +85,29 @@ def test_outside_the_district(tiny_index):
     assert all(r.status == "outside_district" for r in result.levels.values())
 
 
-def test_swapped_lat_lng_is_rejected_with_a_hint(tiny_index):
-    lng, lat = to_lnglat(X0 + 300, Y0 + 500)
+def test_swapped_lat_lng_is_rejected_with_a_hint():
+    # Parsed once, at the edge: the sample district's bounding box tells the order.
     with pytest.raises(SwappedCoordinates) as err:
-        tiny_index.lookup(lat=lng, lng=lat)
+        parse_point(lat=125.5, lng=43.87, profile=SAMPLE_PROFILE)
     assert err.value.field == "lat"
+    assert err.value.params == {"lat": 43.9, "lng": 125.4}  # the profile's reference point
+    assert parse_point(43.87, 125.5, SAMPLE_PROFILE) == WGS84Point(43.87, 125.5)
 
 
 @pytest.mark.parametrize("lat,lng,field", [
     (float("nan"), 125.4, "lat"), (43.9, float("inf"), "lng"), (91.0, 125.4, "lat"),
-    (43.9, -180.5, "lng")])
-def test_impossible_coordinates_are_rejected(tiny_index, lat, lng, field):
+    (43.9, -180.5, "lng"), ("x", 125.4, "lat"), (43.9, "", "lng")])
+def test_impossible_coordinates_are_rejected(lat, lng, field):
     with pytest.raises(InvalidParameter) as err:
-        tiny_index.lookup(lat, lng)
+        parse_point(lat, lng, SAMPLE_PROFILE)
     assert err.value.field == field
+
+
+def test_the_parser_converts_the_source_crs_once():
+    from gis import crs
+    gcj = crs.from_wgs84(125.5, 43.87, "gcj02")
+    point = parse_point(str(gcj[1]), str(gcj[0]), SAMPLE_PROFILE, "gcj02")
+    assert (point.lng, point.lat) == pytest.approx((125.5, 43.87), abs=1e-8)
 
 
 def test_street_rule_decides_against_the_geometry(tiny_index):
@@ -147,10 +159,10 @@ def test_batch_assignment_agrees_with_single_lookups(tiny_index):
     xs = X0 - 200 + rng.random(2000) * 2400
     ys = Y0 - 100 + rng.random(2000) * 1200
     from gis import crs
-    lng, lat = crs.from_metric(xs, ys)
+    lng, lat = crs.from_metric(xs, ys, METRIC)
     ids, boundary = tiny_index.assign_points(lng, lat, "primary")
     for i in range(0, 2000, 7):
-        single = tiny_index.lookup(float(lat[i]), float(lng[i]), levels=("primary",))
+        single = tiny_index.lookup(WGS84Point(float(lat[i]), float(lng[i])), levels=("primary",))
         status = single.levels["primary"].status
         if status == "assigned":
             assert ids[i] == single.levels["primary"].matches[0].zone.zone_id

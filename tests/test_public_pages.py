@@ -14,11 +14,13 @@ import shapely
 
 from admissions.answer import compose
 from admissions.service import answer_point
+from gis.point import WGS84Point
 from gis import crs
 from gis.display import DISPLAY_TOLERANCE_M, simplify_coverage
 from store.clock import Clock
 from tests.helpers import assigned_address, csrf_token
 from webapp.public.tiles import tiles_from_config
+from tests.sample_district import METRIC
 
 OFF_SITE = re.compile(
     r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
@@ -91,7 +93,8 @@ def test_unzoned_explains_the_next_step(app, sample_snapshot):
     from webapp.public.views import answer_context
     answer = compose(status="unzoned", location={"lat": 43.9, "lng": 125.4, "source": "point"},
                      point=None, schools=sample_snapshot.schools, cycle=sample_snapshot.cycle,
-                     zone_version=sample_snapshot.zone_version, sample=True)
+                     zone_version=sample_snapshot.zone_version, sample=True,
+                     district_name=sample_snapshot.profile.name)
     with app.test_request_context("/answer"):
         html = render_template("public/_answer_panel.html", error=None, **answer_context(answer))
     assert "没有划入任何学区" in html and 'class="call" href="tel:0431-' in html
@@ -113,7 +116,7 @@ def test_a_school_name_with_script_renders_as_text_in_html_and_popups(app, sampl
     evil = dataclasses.replace(sample_snapshot, schools=schools)
     point = zone.geometry.representative_point()
     with app.test_request_context("/"):
-        answer = answer_point(evil, point.y, point.x)
+        answer = answer_point(evil, WGS84Point(point.y, point.x))
         html = render_template("public/_answer_panel.html", error=None, **answer_context(answer))
         parts = build_map(evil, tiles_from_config("none"), map_labels(),
                           {"leaflet.js": "/l.js", "leaflet.css": "/l.css"})
@@ -218,9 +221,9 @@ def test_display_simplification_keeps_the_zones_a_valid_coverage(sample_snapshot
     shown = simplify_coverage([z.geometry for z in zones], display_crs=display_crs)
     assert bool(shapely.coverage_is_valid(np.asarray(shown, dtype=object)))
     assert all(g.is_valid and not g.is_empty for g in shown)
-    back = [crs.transform_geometry(g, display_crs, crs.METRIC) for g in shown]
+    back = [crs.transform_geometry(g, display_crs, METRIC) for g in shown]
     for zone, simplified in zip(zones, back, strict=True):
-        original = crs.transform_geometry(zone.geometry, crs.WGS84, crs.METRIC)
+        original = crs.transform_geometry(zone.geometry, crs.WGS84, METRIC)
         assert shapely.hausdorff_distance(original, simplified) <= DISPLAY_TOLERANCE_M + 0.5
 
 

@@ -21,6 +21,7 @@ SAMPLES = {
                             and s.database_url.startswith("sqlite:////tmp/elsewhere/")),
     "XUEQU_AUTO_MIGRATE": ("0", lambda s: s.auto_migrate is False),
     "XUEQU_AUTO_LOAD_SAMPLE": ("no", lambda s: s.auto_load_sample is False),
+    "XUEQU_DATASET_DIR": ("/tmp/other-district", lambda s: s.dataset_dir == "/tmp/other-district"),
     "XUEQU_REFRESH_SECONDS": ("7.5", lambda s: s.refresh_seconds == 7.5),
     "XUEQU_INQUIRY_RETENTION_DAYS": ("30", lambda s: s.inquiry_retention_days == 30),
     "XUEQU_INQUIRY_SUBMIT_LIMIT": ("1 per day", lambda s: s.inquiry_submit_limit == "1 per day"),

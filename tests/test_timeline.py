@@ -9,6 +9,7 @@ from icalendar import Calendar
 from admissions.calendar import timeline_calendar
 from admissions.content import localize, read_cycle_file
 from admissions.timeline import CURRENT, PAST, UPCOMING, annotate
+from tests.sample_district import SAMPLE_PROFILE
 
 CYCLE = read_cycle_file(Path(__file__).parents[1] / "data/sample/admissions_2027.yaml")
 TIMELINE = CYCLE["timeline"]
@@ -55,11 +56,13 @@ def test_stages_are_in_date_order():
 
 def test_calendar_is_valid_with_one_all_day_event_per_stage_and_stable_uids():
     content = localize(CYCLE, "zh")
-    first = timeline_calendar(content["timeline"], year=2027, name="招生")
+    first = timeline_calendar(content["timeline"], year=2027, name="招生",
+                              profile=SAMPLE_PROFILE)
     again = timeline_calendar(content["timeline"], year=2027, name="招生",
-                              stamp=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+                              profile=SAMPLE_PROFILE, stamp=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     cal = Calendar.from_ical(first)
-    assert str(cal["version"]) == "2.0" and cal["prodid"]
+    assert str(cal["version"]) == "2.0"
+    assert str(cal["prodid"]) == "-//Erdao District Education Bureau//Xuequ//ZH"
     events = cal.walk("VEVENT")
     assert len(events) == len(TIMELINE)
     by_uid = {str(e["uid"]): e for e in events}

@@ -16,6 +16,7 @@ from tests.conftest import metric_box
 from zones.intake import read_zone_file
 from zones.model import AddressRule
 from zones.validation import SLIVER_M2, repair, validate
+from tests.sample_district import METRIC
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def replace(zones, zone_id, **changes):
 
 
 def metric(geom):
-    return crs.transform_geometry(geom, crs.WGS84, crs.METRIC)
+    return crs.transform_geometry(geom, crs.WGS84, METRIC)
 
 
 def test_the_sample_district_is_clean(sample_zones_list, sample_snapshot):
@@ -47,14 +48,14 @@ def test_the_sample_district_is_clean(sample_zones_list, sample_snapshot):
 
 
 def test_self_intersection_is_located_and_repairable(sample_zones_list, sample_snapshot):
-    x, y = crs.to_metric(125.40, 43.88)
+    x, y = crs.to_metric(125.40, 43.88, METRIC)
     bowtie = crs.transform_geometry(Polygon([(x, y), (x + 100, y + 100), (x + 100, y),
-                                             (x, y + 100)]), crs.METRIC, crs.WGS84)
+                                             (x, y + 100)]), METRIC, crs.WGS84)
     zones = replace(sample_zones_list, "P01", geometry=bowtie)
     report = check(zones, sample_snapshot)
     finding = next(f for f in report.findings if f.code == "invalid_geometry")
     assert finding.severity == "blocking" and finding.repairable and report.repairable
-    spot_x, spot_y = crs.to_metric(finding.lng, finding.lat)
+    spot_x, spot_y = crs.to_metric(finding.lng, finding.lat, METRIC)
     assert abs(spot_x - (x + 50)) < 0.5 and abs(spot_y - (y + 50)) < 0.5  # the crossing
     fixed = next(z for z in repair(zones) if z.zone_id == "P01")
     assert fixed.geometry.is_valid and fixed.geometry.geom_type in ("Polygon", "MultiPolygon")
@@ -99,7 +100,7 @@ def test_overlap_in_square_metres(sample_zones_list, sample_snapshot):
     finding = next(f for f in check(zones, sample_snapshot).findings if f.code == "overlap")
     assert finding.severity == "blocking" and finding.level == "primary"
     assert finding.area_m2 == pytest.approx(metric(strip).area, rel=0.01)
-    assert metric(strip).covers(shapely.Point(crs.to_metric(finding.lng, finding.lat)))
+    assert metric(strip).covers(shapely.Point(crs.to_metric(finding.lng, finding.lat, METRIC)))
 
 
 def test_gap_in_square_metres(sample_zones_list, sample_snapshot):
@@ -115,7 +116,7 @@ def test_gap_in_square_metres(sample_zones_list, sample_snapshot):
 def test_slivers_under_50_square_metres(sample_zones_list, sample_snapshot):
     p01 = next(z for z in sample_zones_list if z.zone_id == "P01")
     corner = shapely.Point(metric(p01.geometry).exterior.coords[0])
-    tiny = crs.transform_geometry(corner.buffer(3), crs.METRIC, crs.WGS84)  # ~28 m²
+    tiny = crs.transform_geometry(corner.buffer(3), METRIC, crs.WGS84)  # ~28 m²
     zones = replace(sample_zones_list, "P01", geometry=p01.geometry.union(tiny))
     report = check(zones, sample_snapshot)
     slivers = [f for f in report.findings if f.area_m2 is not None and f.area_m2 < SLIVER_M2
@@ -150,7 +151,7 @@ def test_a_million_vertices_stops_at_the_time_limit(sample_zones_list, sample_sn
     centre = metric(p01.geometry).centroid
     angles = np.linspace(0, 2 * np.pi, 1_000_001)[:-1]
     ring = np.column_stack([centre.x + 400 * np.cos(angles), centre.y + 400 * np.sin(angles)])
-    huge = crs.transform_geometry(Polygon(ring), crs.METRIC, crs.WGS84)
+    huge = crs.transform_geometry(Polygon(ring), METRIC, crs.WGS84)
     assert shapely.get_num_coordinates(huge) > 1_000_000
     zones = replace(sample_zones_list, "P01", geometry=huge)
     report = check(zones, sample_snapshot, time_limit_s=0.5)

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import Babel
 
+from gis.district import read_profile
 from gis.providers import providers_from_settings
 from store.clock import Clock
 from webapp import (api, auth, database, disclosure, errors, hooks, hotline, public, staff,
@@ -47,8 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     providers = tuple(providers_from_settings(settings.geocoder_settings))
     services = Services(
         settings=settings, engine=engine, sessions=sessions,
-        published=PublishedCache(sessions, frozen_snapshot_builder(providers),
-                                 settings.refresh_seconds),
+        published=PublishedCache(
+            sessions, frozen_snapshot_builder(providers, read_profile(Path(settings.dataset_dir))),
+            settings.refresh_seconds),
         clock=Clock(pinned_today=settings.today))
     app.extensions["xuequ"] = services
     database.set_up(services)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from admissions.service import Snapshot, build_snapshot
+from gis.district import DistrictProfile
 from gis.providers import OnlineProvider
 from store.clock import Clock
 from webapp.settings import Settings
@@ -54,10 +55,12 @@ class Services:
     last_schedule_check: float = float("-inf")
 
 
-def frozen_snapshot_builder(providers: tuple[OnlineProvider, ...]):
+def frozen_snapshot_builder(providers: tuple[OnlineProvider, ...],
+                            fallback_profile: DistrictProfile | None = None):
     """Builds the published snapshot, then freezes what it holds out of the cyclic GC."""
     def build(session: Session) -> Snapshot:
-        snapshot = build_snapshot(session, providers=providers)
+        snapshot = build_snapshot(session, providers=providers,
+                                  fallback_profile=fallback_profile)
         # The snapshot lives until the next publish. Its indexes hold ~10^6 objects at
         # 100,000 addresses; frozen, the cyclic GC stops rescanning them, which took tens
         # of ms off the p99 of an address search. They are acyclic, so reference counting

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Config
 
+from admissions.dataset import SAMPLE_DIR
+
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 GEOCODER_PREFIXES = ("XUEQU_GEOCODER", "XUEQU_NOMINATIM", "XUEQU_BAIDU")
 
@@ -48,6 +50,8 @@ class Settings:
     # `flask --app webapp db upgrade` once instead.
     auto_migrate: bool = _setting("XUEQU_AUTO_MIGRATE", "AUTO_MIGRATE", True, _flag)
     auto_load_sample: bool = _setting("XUEQU_AUTO_LOAD_SAMPLE", "AUTO_LOAD_SAMPLE", True, _flag)
+    # The dataset loaded at start-up (docs/DATA.md): schools, zones, gazetteer, profile.
+    dataset_dir: str = _setting("XUEQU_DATASET_DIR", "DATASET_DIR", str(SAMPLE_DIR))
     refresh_seconds: float = _setting("XUEQU_REFRESH_SECONDS", "REFRESH_SECONDS", 2.0, float)
     # Per-process counters; point at redis:// to share limits across workers.
     ratelimit_storage_uri: str = _setting("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI",

@@ -1,6 +1,6 @@
 """A raster pre-classification that answers most lookups without touching a polygon.
 
-Each cell of a regular grid (in EPSG:4551 metres) records the zone that covers it
+Each cell of a regular grid (in the district's metric CRS) records the zone that covers it
 *entirely and by more than the boundary tolerance*, or -1. A point in such a cell is in
 that zone and at least 15 m from every other zone, so it is `assigned` exactly as the
 polygon test would say; every other point takes the exact path. This is what makes batch

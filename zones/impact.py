@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gis import crs
+from gis.point import WGS84Point
 from gis.geojson import feature, feature_collection
 from zones.index import ZoneIndex
 from zones.model import LEVELS, AddressFacts, Zone, ZoneSet
@@ -96,11 +97,12 @@ def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:
             and shapely.equals_exact(before[k].geometry, after[k].geometry)]
     keys = [k for k in keys if k not in set(same)]
     metric = {}
+    metric_crs = crs.metric_crs_for([z.geometry for z in (*old, *new)]) if keys else None
     for side, zones in (("a", before), ("b", after)):
         present = [k for k in keys if k in zones]
         projected = crs.transform_geometry(
             np.array([zones[k].geometry for k in present], dtype=object), crs.WGS84,
-            crs.METRIC) if present else []
+            metric_crs) if present else []
         metric[side] = dict(zip(present, projected, strict=True))
     both = [k for k in keys if k in before and k in after]
     regions = dict(zip(both, shapely.symmetric_difference(
@@ -115,7 +117,7 @@ def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:
                 else (metric["a"][key], "removed")
         if region.area > AREA_TOLERANCE_M2 or kind != "changed":
             changes.append(ZoneChange(key[1], key[0], kind, float(region.area),
-                                      crs.transform_geometry(region, crs.METRIC, crs.WGS84)))
+                                      crs.transform_geometry(region, metric_crs, crs.WGS84)))
     return changes
 
 
@@ -130,7 +132,8 @@ def _assign(index: ZoneIndex, lng: np.ndarray, lat: np.ndarray, streets: np.ndar
     # Address rules can only concern addresses on a ruled street or in a ruled 小区.
     ruled = np.isin(streets, ruled_streets) | np.isin(xiaoqu, ruled_xiaoqu)
     for i in np.flatnonzero(ruled):
-        result = index.lookup(float(lat[i]), float(lng[i]), facts=facts[i], levels=(level,))
+        result = index.lookup(WGS84Point(float(lat[i]), float(lng[i])), facts=facts[i],
+                              levels=(level,))
         matches = result.levels[level].matches
         zone_ids[i] = matches[0].zone.zone_id if result.status == "assigned" else None
     return zone_ids

@@ -1,6 +1,7 @@
 """In-memory spatial index of one zone set, and point lookup against it (docs/ZONES.md).
 
-Geometry is held in EPSG:4551 so that the 15 m boundary rule is measured in metres.
+Geometry is held in the district's metric CRS so that the 15 m boundary rule is measured
+in metres. Points arrive checked (`gis.point.WGS84Point`, parsed at the edge).
 One STRtree per level; a lookup is a `dwithin` tree query, not a database round trip.
 """
 from __future__ import annotations
@@ -13,8 +14,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gis import crs
+from gis.point import WGS84Point
 from zones.grid import GridFrame, exterior_cells, interior_cells
-from zones.errors import N_, InvalidParameter, SwappedCoordinates
 from zones.model import LEVELS, AddressFacts, Level, Zone, ZoneSet
 
 BOUNDARY_TOLERANCE_M = 15.0
@@ -52,28 +53,10 @@ def overall_status(statuses: list[str]) -> str:
     return min(statuses, key=STATUS_ORDER.index)
 
 
-def on_earth(lat: float, lng: float) -> bool:
-    try:
-        validate_point(lat, lng)
-    except InvalidParameter:
-        return False
-    return True
-
-
-def validate_point(lat: float, lng: float) -> None:
-    """Reject coordinates that are not a place on Earth (the API maps this to 400)."""
-    for name, value, limit in (("lat", lat, 90.0), ("lng", lng, 180.0)):
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InvalidParameter(N_("%(name)s 必须是有限的数字。"), field=name, name=name)
-        if abs(value) > limit:
-            raise InvalidParameter(N_("%(name)s 超出范围（应在 ±%(limit)s 之间）。"),
-                                   field=name, name=name, limit=int(limit))
-
-
 class _LevelIndex:
-    def __init__(self, zones: list[Zone], frame: GridFrame):
+    def __init__(self, zones: list[Zone], frame: GridFrame, metric_crs: str):
         self.zones = zones
-        self.geoms = np.array([crs.transform_geometry(z.geometry, crs.WGS84, crs.METRIC)
+        self.geoms = np.array([crs.transform_geometry(z.geometry, crs.WGS84, metric_crs)
                                for z in zones], dtype=object)
         shapely.prepare(self.geoms)
         # The tree holds envelopes grown by the tolerance: a plain (bounding box) query then
@@ -148,25 +131,27 @@ class _LevelIndex:
 
 
 class ZoneIndex:
-    """The published (or any) zone set, ready for lookups."""
+    """The published (or any) zone set, ready for lookups.
+
+    `metric_crs` is the district profile's; by default the 3-degree zone of the district."""
 
     def __init__(self, zone_set: ZoneSet, district: BaseGeometry,
-                 cell_size_m: float = GRID_CELL_M):
+                 cell_size_m: float = GRID_CELL_M, metric_crs: str | None = None):
         self.zone_set = zone_set
-        self.district = crs.transform_geometry(district, crs.WGS84, crs.METRIC)
+        self.metric_crs = metric_crs or crs.metric_crs_for(district)
+        self.district = crs.transform_geometry(district, crs.WGS84, self.metric_crs)
         shapely.prepare(self.district)
         self.frame = GridFrame.covering(self.district.bounds, cell_size_m)
         self.exterior = exterior_cells(self.frame, self.district)
         self.levels = {level: _LevelIndex([z for z in zone_set.zones if z.level == level],
-                                          self.frame) for level in LEVELS}
+                                          self.frame, self.metric_crs)
+                       for level in LEVELS}
         self.zones_by_id = {z.zone_id: z for z in zone_set.zones}
-        self._project = crs.transformer(crs.WGS84, crs.METRIC).transform
+        self._project = crs.transformer(crs.WGS84, self.metric_crs).transform
 
-    def lookup(self, lat: float, lng: float, facts: AddressFacts | None = None,
+    def lookup(self, point: WGS84Point, facts: AddressFacts | None = None,
                levels: tuple[Level, ...] = LEVELS) -> PointResult:
-        if isinstance(lat, (int, float)) and math.isfinite(lat) and abs(lat) > 90:
-            self._reject_swapped(lat, lng)  # Changchun's longitude is not a latitude
-        validate_point(lat, lng)
+        lat, lng = point.lat, point.lng
         x, y = self._project(lng, lat)
         # Half a world away, the district's Gauss-Kruger projection gives infinity.
         projected = math.isfinite(x) and math.isfinite(y)
@@ -174,30 +159,19 @@ class ZoneIndex:
         in_a_zone_core = cell >= 0 and any(self.levels[lv].interior[cell] >= 0 for lv in levels)
         if not in_a_zone_core and not (projected and self.district.dwithin(
                 shapely.Point(x, y), EDGE_EPSILON_M)):
-            self._reject_swapped(lat, lng)
             results = {level: LevelResult("outside_district") for level in levels}
             return PointResult("outside_district", lng, lat, results)
         results = {level: self.levels[level].lookup(x, y, cell, facts) for level in levels}
         return PointResult(overall_status([r.status for r in results.values()]),
                            lng, lat, results)
 
-    def _reject_swapped(self, lat: float, lng: float) -> None:
-        if not (isinstance(lng, (int, float)) and math.isfinite(lng) and abs(lng) <= 90
-                and abs(lat) <= 180):
-            return
-        swapped = shapely.Point(*crs.to_metric(lat, lng))
-        if self.district.covers(swapped):
-            raise SwappedCoordinates(
-                N_("这个点不在本区，但把经纬度对调后在本区内：lat 是纬度（约 43.9），"
-                   "lng 是经度（约 125.4）。"), field="lat",
-                hint="swap lat and lng")
-
     def assign_points(self, lng: np.ndarray, lat: np.ndarray, level: Level
                       ) -> tuple[np.ndarray, np.ndarray]:
         """Batch assignment: the zone id of each point (None when not assigned) and a
         boolean array marking boundary cases. Vectorised end to end: the grid settles most
         points, and only the rest become geometries for the exact test."""
-        x, y = crs.to_metric(np.asarray(lng, dtype=float), np.asarray(lat, dtype=float))
+        x, y = crs.to_metric(np.asarray(lng, dtype=float), np.asarray(lat, dtype=float),
+                             self.metric_crs)
         level_index = self.levels[level]
         cells = self.frame.cells(x, y)
         safe_cells = np.maximum(cells, 0)

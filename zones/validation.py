@@ -1,5 +1,6 @@
 """The validation report of an uploaded zone set: every finding is blocking or a warning,
-carries a location (WGS84) for the map, and is JSON-able. Areas are m² in EPSG:4551.
+carries a location (WGS84) for the map, and is JSON-able. Areas are m² in the district's
+3-degree Gauss-Kruger zone.
 
 Validation runs against a deadline: a hostile or absurd file (a million vertices) stops at
 the time limit with a blocking `timed_out` finding instead of tying up a worker.
@@ -58,6 +59,9 @@ class Finding:
     area_m2: float | None = None
     geometry: BaseGeometry | None = None  # WGS84: the spot or region to draw
     repairable: bool = False
+    # Where the checks found it, in metres; `validate` turns these into lng/lat and geometry.
+    metric_spot: BaseGeometry | None = field(default=None, repr=False, compare=False)
+    metric_region: BaseGeometry | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self, translate: Callable[[str], str] = lambda s: s) -> dict:
         text = translate(self.message)
@@ -103,13 +107,22 @@ class Report:
 
 
 def _at(finding: Finding, metric_geom: BaseGeometry | None) -> Finding:
-    """Locate a finding at a point of `metric_geom` (and keep the region, in WGS84)."""
+    """Locate a finding at a point of `metric_geom` (and keep the region)."""
     if metric_geom is not None and not metric_geom.is_empty:
-        point = shapely.point_on_surface(metric_geom)
-        lng, lat = crs.from_metric(point.x, point.y)
+        finding.metric_spot = shapely.point_on_surface(metric_geom)
+        if finding.metric_region is None:
+            finding.metric_region = metric_geom
+    return finding
+
+
+def _locate(finding: Finding, metric_crs: str) -> Finding:
+    """The finding's spot and region in WGS84, from the metres the checks worked in."""
+    if finding.metric_spot is not None:
+        lng, lat = crs.from_metric(finding.metric_spot.x, finding.metric_spot.y, metric_crs)
         finding.lng, finding.lat = round(float(lng), 6), round(float(lat), 6)
-        if finding.geometry is None:
-            finding.geometry = crs.transform_geometry(metric_geom, crs.METRIC, crs.WGS84)
+    if finding.metric_region is not None and finding.geometry is None:
+        finding.geometry = crs.transform_geometry(finding.metric_region, metric_crs, crs.WGS84)
+    finding.metric_spot = finding.metric_region = None
     return finding
 
 
@@ -199,7 +212,7 @@ def _check_geometry(zones: list[Zone], metric: np.ndarray, district: BaseGeometr
                 {"zone": zone.zone_id, "reason": reason.split("[")[0]}, repairable=True,
                 **base)
             if spot is not None:
-                finding.geometry = crs.transform_geometry(spot, crs.METRIC, crs.WGS84)
+                finding.metric_region = spot
             yield _at(finding, spot or geom)
             continue
         if near_district.covers(geom):
@@ -280,7 +293,7 @@ def _check_level_cover(zones: list[Zone], metric: np.ndarray, district: BaseGeom
                 level=level, area_m2=round(gap.area, 1)), gap)
 
 
-def _check_rules(zones: list[Zone], metric: np.ndarray, places: list,
+def _check_rules(zones: list[Zone], metric: np.ndarray, metric_crs: str, places: list,
                  deadline: Deadline) -> Iterable[Finding]:
     by_street: dict[str, list] = {}
     by_xiaoqu: dict[str, list] = {}
@@ -309,7 +322,7 @@ def _check_rules(zones: list[Zone], metric: np.ndarray, places: list,
             if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
                 continue
             x, y = crs.to_metric(np.array([p.lng for p in matched]),
-                                 np.array([p.lat for p in matched]))
+                                 np.array([p.lat for p in matched]), metric_crs)
             distances = shapely.distance(geom, shapely.points(x, y))
             if rule.xiaoqu is not None and rule.mode == "exclude":
                 if np.all(distances > RULE_DISTANCE_M):
@@ -336,24 +349,27 @@ def validate(zones: list[Zone], schools: dict[str, School], district: BaseGeomet
     started = time.monotonic()
     deadline = Deadline(time_limit_s)
     report = Report(zones=len(zones))
+    metric_crs = crs.metric_crs_for(district)
     try:
         progress("attributes")
         report.findings.extend(_check_attributes(zones, schools))
-        metric_district = crs.transform_geometry(district, crs.WGS84, crs.METRIC)
+        metric_district = crs.transform_geometry(district, crs.WGS84, metric_crs)
         metric = np.empty(len(zones), dtype=object)
         for i, zone in enumerate(zones):
             deadline.check()
-            metric[i] = crs.transform_geometry(zone.geometry, crs.WGS84, crs.METRIC)
+            metric[i] = crs.transform_geometry(zone.geometry, crs.WGS84, metric_crs)
         progress("geometry")
         report.findings.extend(_check_geometry(zones, metric, metric_district, deadline))
         progress("coverage")
         report.findings.extend(_check_level_cover(zones, metric, metric_district, deadline))
         progress("rules")
-        report.findings.extend(_check_rules(zones, metric, list(places), deadline))
+        report.findings.extend(_check_rules(zones, metric, metric_crs, list(places),
+                                                deadline))
     except TimeLimitExceeded:
         report.timed_out = True
         report.findings.append(Finding("timed_out", BLOCKING, N_(
             "校验超过了 %(seconds)s 秒的时间限制，已停止：文件可能过于复杂（顶点过多）。"
             "请简化边界后重新上传。"), {"seconds": round(time_limit_s)}))
+    report.findings = [_locate(f, metric_crs) for f in report.findings]
     report.seconds = time.monotonic() - started
     return report

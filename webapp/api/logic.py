@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from admissions.answer import Translate, school_summary
-from admissions.service import Snapshot, answer_address, answer_point, check_address_text
+from admissions.service import Snapshot, answer_address, answer_point
+from gis.address import AddressQuery
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
 from webapp.api import params as p
@@ -16,14 +17,11 @@ from zones.errors import N_, NotFound
 
 def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
            ) -> dict:
-    target = p.point_or_address(args)
+    target = p.point_or_address(args, snapshot.profile)
     levels = p.levels(args)
-    input_crs = p.input_crs(args)
-    if isinstance(target, str):
+    if isinstance(target, AddressQuery):
         return answer_address(snapshot, target, levels=levels, lang=lang, translate=translate)
-    lat, lng = target
-    return answer_point(snapshot, lat, lng, input_crs=input_crs, levels=levels, lang=lang,
-                        translate=translate)
+    return answer_point(snapshot, target, levels=levels, lang=lang, translate=translate)
 
 
 def zones_geojson(snapshot: Snapshot, args: Mapping[str, str]) -> dict:
@@ -70,6 +68,6 @@ def school(snapshot: Snapshot, code: str, translate: Translate) -> dict:
 
 def suggest(snapshot: Snapshot, args: Mapping[str, str]) -> dict:
     """At most 10 places for what has been typed so far ([] before the second character)."""
-    q = check_address_text(args.get("q") or "", field="q")
-    return {"suggestions": [suggestion(p) for p in snapshot.suggester.suggest(q)],
+    q = p.search_text(args)
+    return {"suggestions": [suggestion(place) for place in snapshot.suggester.suggest(q.text)],
             "dataset": {"sample": snapshot.sample}}

@@ -30,7 +30,8 @@ INQUIRY_FIELDS = {
     "kind": {"type": "string", "enum": ["consult", "complaint", "report", "suggestion"]},
     "content": {"type": "string", "maxLength": 2000},
     "caller_name": {"type": "string", "maxLength": 32},
-    "caller_phone": {"type": "string", "description": "mobile (11 digits) or 0431-xxxxxxxx"},
+    "caller_phone": {"type": "string",
+                     "description": "mobile (11 digits) or a landline with area code"},
     "school_code": {"type": "string"}, "contact_consent": {"type": "boolean"},
     "website": {"type": "string", "description": "honeypot: leave empty"}}
 HOTLINE_PATHS = {
@@ -65,7 +66,8 @@ def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Xuequ 学区查询 API", "version": "1.0.0",
-                 "description": "School zones and admissions of 长春市二道区. Coordinates are "
+                 "description": "School zones and admissions of one district (its outline: "
+                                "/api/v1/district.geojson). Coordinates are "
                                 "WGS84 (EPSG:4326) unless `crs` says otherwise."},
         "paths": {
             "/api/v1/lookup": {"get": {

@@ -1,26 +1,15 @@
-"""Parsing query parameters into typed values, raising InvalidParameter with the field."""
+"""Query parameters to the value objects the domain trusts, raising InvalidParameter with
+the field (the page layer parses through here too)."""
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
+from gis.address import AddressQuery
+from gis.district import DistrictProfile
+from gis.point import WGS84Point
 from zones.errors import N_, InvalidParameter
+from zones.inputs import parse_address, parse_crs, parse_point
 from zones.model import LEVELS
-
-INPUT_CRSES = ("wgs84", "gcj02", "bd09")
-
-
-def optional_float(params: Mapping[str, str], name: str) -> float | None:
-    raw = params.get(name)
-    if raw is None:
-        return None
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise InvalidParameter(N_("%(name)s 必须是数字。"), field=name, name=name) from None
-    if not math.isfinite(value):
-        raise InvalidParameter(N_("%(name)s 必须是有限的数字。"), field=name, name=name)
-    return value
 
 
 def levels(params: Mapping[str, str]) -> tuple[str, ...]:
@@ -33,26 +22,25 @@ def levels(params: Mapping[str, str]) -> tuple[str, ...]:
     return (level,)
 
 
-def input_crs(params: Mapping[str, str]) -> str:
-    value = (params.get("crs") or "wgs84").strip().lower()
-    if value not in INPUT_CRSES:
-        raise InvalidParameter(N_("crs 只能是 wgs84、gcj02 或 bd09。"), field="crs")
-    return value
-
-
-def point_or_address(params: Mapping[str, str]) -> tuple[float, float] | str:
-    """Exactly one of: an address, or both lat and lng."""
+def point_or_address(params: Mapping[str, str], profile: DistrictProfile
+                     ) -> WGS84Point | AddressQuery:
+    """Exactly one of: an address, or both lat and lng (in `crs`, WGS84 by default)."""
     address = params.get("address")
     has_point = "lat" in params or "lng" in params
     if address is not None and has_point:
         raise InvalidParameter(N_("请只提供地址，或只提供经纬度，不要同时提供。"),
                                field="address")
+    source_crs = parse_crs(params.get("crs"))
     if address is not None:
-        return address
-    lat, lng = optional_float(params, "lat"), optional_float(params, "lng")
+        return parse_address(address)
+    lat, lng = params.get("lat"), params.get("lng")
     if lat is None:
         raise InvalidParameter(N_("缺少 lat（纬度）。请提供 lat 和 lng，或提供 address。"),
                                field="lat")
     if lng is None:
         raise InvalidParameter(N_("缺少 lng（经度）。"), field="lng")
-    return lat, lng
+    return parse_point(lat, lng, profile, source_crs)
+
+
+def search_text(params: Mapping[str, str]) -> AddressQuery:
+    return parse_address(params.get("q") or "", field="q")

@@ -3,6 +3,7 @@ commands (`db upgrade`, `data load-sample`)."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from admissions.dataset import load_dataset
 from webapp.services import Services
@@ -16,6 +17,6 @@ def set_up(services: Services) -> None:
     if services.settings.auto_migrate:
         db.upgrade(services.engine)
     if services.settings.auto_load_sample:
-        report = load_dataset(services.sessions)
+        report = load_dataset(services.sessions, Path(services.settings.dataset_dir))
         if report.loaded:
             log.info("loaded the sample district (%s)", report.zone_set_id)

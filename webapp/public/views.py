@@ -171,6 +171,8 @@ def timeline_ics():
     stages = [s for s in content["timeline"]
               if level not in ("primary", "middle") or s.get("level") in (level, "both")]
     body = timeline_calendar(stages, year=content["year"],
-                             name=_("%(year)s 年二道区义务教育招生", year=content["year"]))
+                             name=_("%(year)s 年%(district)s义务教育招生", year=content["year"],
+                                    district=current.profile.display_name(current_lang())),
+                             profile=current.profile)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f"attachment; filename=xuequ-{content['year']}-timeline.ics"})

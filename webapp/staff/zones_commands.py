@@ -27,7 +27,7 @@ def _file_options(command):
         click.option("--layer", help="GeoPackage/KML 图层名，或压缩包里的 Shapefile 名"),
         click.option("--encoding", help="Shapefile 属性编码（没有 .cpg 时，例如 GBK）"),
         click.option("--crs", "declared_crs",
-                     help="坐标系：wgs84、cgcs2000、4551、4530、3857、gcj02（覆盖文件声明）"),
+                     help="坐标系：wgs84、cgcs2000、EPSG 代码（如 4530）、gcj02（覆盖文件声明）"),
         click.option("--map", "mappings", multiple=True, metavar="TARGET=COLUMN",
                      help=f"字段映射，TARGET 为 {', '.join(TARGETS)}；未给出的按字段名猜测"),
         click.option("--level", type=click.Choice(["primary", "middle"]),
