@@ -1,11 +1,10 @@
 """Zone sets, validation findings and notice comments as GeoJSON and CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from gis.geojson import feature, feature_collection
+from gis.spreadsheet import csv_text
 
 
 def zones_collection(zones, tolerance_deg: float = 0.0) -> dict:
@@ -30,9 +29,6 @@ def findings_collection(findings: Iterable[dict]) -> dict:
 
 def comments_csv(comments) -> str:
     """Notice comments as CSV, with a BOM so that Excel reads the Chinese text as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "at", "name", "contact", "body"])
-    writer.writerows([r.id, r.at.isoformat(timespec="seconds"), r.name, r.contact, r.body]
-                     for r in comments)
-    return "\ufeff" + out.getvalue()
+    return csv_text(["id", "at", "name", "contact", "body"],
+                    ([r.id, r.at.isoformat(timespec="seconds"), r.name, r.contact, r.body]
+                     for r in comments))
