@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from admissions import knowledge
 from admissions.content import read_cycle_file, save_cycle
-from admissions.service import PROFILE_META
+from admissions.service import BASEMAP_META, PROFILE_META
 from gis.district import ProfileError, read_profile
 from gis.gazetteer import read_csv
 from gis.geojson import read_features
@@ -20,6 +20,8 @@ from zones.errors import N_, InvalidData
 from zones.loading import school_from_dict
 from zones.model import ZoneSet
 
+BASEMAP_FILES = {"streets": "streets.geojson", "xiaoqu": "xiaoqu.geojson",
+                 "subdistricts": "subdistricts.geojson"}
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
@@ -31,6 +33,21 @@ class LoadReport:
     zones: int = 0
     addresses: int = 0
     knowledge: int = 0  # FAQ entries and policy documents added
+
+
+def read_basemap(directory: Path) -> dict:
+    """The dataset's own streets and area outlines (小区, 街道) for the offline map, as
+    GeoJSON feature collections by layer; a layer whose file is absent is left out."""
+    layers = {}
+    for layer, filename in BASEMAP_FILES.items():
+        path = directory / filename
+        if path.exists():
+            collection = json.loads(path.read_text(encoding="utf-8"))
+            layers[layer] = {"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": f["geometry"],
+                 "properties": {"name": (f.get("properties") or {}).get("name", "")}}
+                for f in collection.get("features", [])]}
+    return layers
 
 
 def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
@@ -52,6 +69,7 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
     if already:  # the knowledge base (or the profile) may still be new to this database
         with sessions.begin() as session:
             storage.set_meta(session, PROFILE_META, profile.to_dict())
+            storage.set_meta(session, BASEMAP_META, read_basemap(directory))
             return LoadReport(version["id"], loaded=False,
                               knowledge=knowledge.load_files(session, directory))
     schools = {s.code: s for s in map(school_from_dict, json.loads(
@@ -74,6 +92,7 @@ def load_dataset(sessions: sessionmaker, directory: Path = SAMPLE_DIR,
         for path in cycle_files:
             save_cycle(session, read_cycle_file(path))
         storage.set_meta(session, PROFILE_META, profile.to_dict())
+        storage.set_meta(session, BASEMAP_META, read_basemap(directory))
         storage.set_meta(session, "sample", bool(manifest.get("sample")))
         storage.set_meta(session, "loaded_zone_set", version["id"])
         storage.bump_dataset_revision(session)

@@ -24,6 +24,7 @@ from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
 
 SUGGESTION_MIN = 0.45  # weaker "did you mean" candidates are noise
 PROFILE_META = "district_profile"  # where the dataset's district.json is kept
+BASEMAP_META = "basemap"  # the dataset's streets and area outlines, for the offline map
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Snapshot:
     providers: tuple[OnlineProvider, ...] = ()
     geocoder: GazetteerGeocoder | None = None
     suggester: Suggester | None = None
+    basemap: dict | None = None  # layer → GeoJSON FeatureCollection (streets, 小区, 街道)
 
     def __post_init__(self) -> None:
         if self.geocoder is None:
@@ -88,7 +90,8 @@ def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],
                     gazetteer=Gazetteer(places, AddressGrammar(profile)),
                     cycle=load_current_cycle(session), profile=profile, district=district,
                     sample=bool(storage.get_meta(session, "sample", False)),
-                    providers=tuple(providers))
+                    providers=tuple(providers),
+                    basemap=storage.get_meta(session, BASEMAP_META) or {})
 
 
 def _location(lng: float, lat: float, source: str, **extra) -> dict:

@@ -18,7 +18,8 @@ from urllib.parse import urljoin
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BUDGET_BYTES = 400 * 1024
-ASSET = re.compile(r'<(?:script|img)[^>]*\bsrc="([^"]+)"|<link[^>]*\bhref="([^"]+)"', re.I)
+ASSET = re.compile(r'<(?:script|img)[^>]*\bsrc="([^"]+)"|<link[^>]*\bhref="([^"]+)"'
+                   r'|\bdata-map-data="([^"]+)"', re.I)  # the map's data (streets, zones)
 CSS_URL = re.compile(r'url\(["\']?([^"\')]+)["\']?\)')
 
 
@@ -39,7 +40,7 @@ def first_load(client, path: str = "/") -> list[tuple[str, int, int]]:
         rows.append((url, wire, len(raw)))
         text = raw.decode("utf-8", "replace")
         if url == path:
-            queue += [a or b for a, b in ASSET.findall(text)]
+            queue += [next(u for u in found if u) for found in ASSET.findall(text)]
         elif url.endswith(".css"):
             # Only images a first load shows; Leaflet's marker and layer icons appear later.
             queue += [urljoin(url, u) for u in CSS_URL.findall(text)

@@ -107,6 +107,7 @@ COVERED = {
     "staff_zones.schedule", "staff_zones.zones_geojson", "staff_zones.audit_log",
     "staff_zones.rollback", "staff_zones.upload", "staff_zones.mapping",
     "static", "vendor.leaflet_file",
+    "public.favicon", "printing.print_answer", "schools.school_page", "mapdata.map_data",
 }
 
 
@@ -281,16 +282,25 @@ def test_undecodable_query_strings(app):
 
 @FUZZ
 @given(pairs=params(("address", "lat", "lng", "crs", "level", "lang")),
-       path=st.sampled_from(["/", "/answer"]))
+       path=st.sampled_from(["/", "/answer", "/print"]))
 def test_map_page_and_answer_panel_never_fail(app, pairs, path):
     check_html(app.test_client().get(path, query_string=MultiDict(pairs)))
+
+
+@FUZZ
+@given(code=st.text(min_size=1, max_size=300))
+def test_school_pages_never_fail(app, code):
+    client = app.test_client()
+    check_html(client.get("/schools/" + quote(code, safe="")))
+    assert client.get("/map/data.json").status_code == 200
+    assert client.get("/favicon.ico").status_code == 301
 
 
 @FUZZ
 @given(pairs=params(("address", "lat", "lng", "crs", "level")))
 def test_map_page_form_post_never_fails(app, pairs):
     client = app.test_client()
-    data = MultiDict([*pairs, ("csrf_token", csrf_token(client, "/"))])
+    data = MultiDict([*pairs, ("csrf_token", csrf_token(client, "/wizard"))])
     check_html(client.post("/", data=data))
 
 

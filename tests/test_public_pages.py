@@ -35,9 +35,11 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_the_form_posts_with_a_csrf_token_and_gets_the_full_answer(client, home):
-    token = csrf_token(client, "/")
-    html = text(client.post("/", data={"address": home, "csrf_token": token}))
+def test_the_search_is_a_get_and_gets_the_full_answer_without_javascript(client, home):
+    page = text(client.get("/"))
+    form = page[page.index('id="search-form"') - 80:page.index("</form>")]
+    assert 'method="get"' in form and "csrf_token" not in form  # a shareable, read-only URL
+    html = text(client.get("/", query_string={"address": home}))
     assert 'data-status="assigned"' in html and home in html
     # The panel's sections, in the order the issue gives.
     markers = ["对口入学", "对口初中", "2027 年招生计划", "年招生时间安排", "需要准备的材料",
@@ -50,8 +52,11 @@ def test_the_form_posts_with_a_csrf_token_and_gets_the_full_answer(client, home)
     assert "stage-deadline" in answer and 'class="countdown"' in answer
 
 
-def test_a_post_without_the_csrf_token_is_refused(client, home):
+def test_an_old_style_post_still_needs_the_csrf_token(client, home):
     assert client.post("/", data={"address": home}).status_code == 400
+    token = csrf_token(client, "/wizard")
+    html = text(client.post("/", data={"address": home, "csrf_token": token}))
+    assert 'data-status="assigned"' in html
 
 
 def test_a_bad_point_shows_the_message_beside_the_form(client):
@@ -106,8 +111,8 @@ EVIL = '<script>alert("x")</script>'
 def test_a_school_name_with_script_renders_as_text_in_html_and_popups(app, sample_snapshot):
     from flask import render_template
 
-    from webapp.public.mapview import build_map
-    from webapp.public.views import answer_context, map_labels
+    from webapp.public.mapdata import build
+    from webapp.public.views import answer_context
     zone = next(z for z in sample_snapshot.zone_set.zones if z.level == "primary")
     code = zone.school_codes[0]
     schools = {**sample_snapshot.schools,
@@ -118,14 +123,13 @@ def test_a_school_name_with_script_renders_as_text_in_html_and_popups(app, sampl
     with app.test_request_context("/"):
         answer = answer_point(evil, WGS84Point(point.y, point.x))
         html = render_template("public/_answer_panel.html", error=None, **answer_context(answer))
-        parts = build_map(evil, tiles_from_config("none"), map_labels(),
-                          {"leaflet.js": "/l.js", "leaflet.css": "/l.css"})
+        data = build(evil, tiles_from_config("none"))
     assert EVIL not in html and "&lt;script&gt;alert(" in html
     assert "<img src=x" not in html
-    script = str(parts.script)
-    assert "<script>" not in script and "<img" not in script
-    # The popup HTML is escaped once (as HTML text) and then JSON-encoded for the script.
-    assert "\\u0026lt;script\\u0026gt;alert(" in script
+    # The map's data is JSON; static/map.js puts names into popups as text nodes only.
+    assert any(s["name"] == EVIL for s in data["schools"])
+    script = open("webapp/static/map.js", encoding="utf-8").read()
+    assert "innerHTML" not in script and "bindPopup(popup(s))" in script
 
 
 @pytest.mark.parametrize("path", ["/", "/wizard", "/answer?lat=43.879&lng=125.39",
@@ -142,8 +146,9 @@ def test_every_tile_choice_keeps_scripts_and_styles_local(client, app, monkeypat
     monkeypatch.setattr(xuequ, "settings", dataclasses.replace(xuequ.settings, tiles=tiles,
                                                                tianditu_key="k123"))
     html = text(client.get("/"))
-    assert (tiles == "none") == ("tile.openstreetmap" not in html and "autonavi" not in html
-                                 and "tianditu" not in html)
+    data = text(client.get("/map/data.json"))
+    assert (tiles == "none") == ("tile.openstreetmap" not in data and "autonavi" not in data
+                                 and "tianditu" not in data)
     assert not OFF_SITE.search(html)
     for src in re.findall(r'<script[^>]*src="([^"]+)"', html):
         assert src.startswith("/") and client.get(src).status_code == 200
@@ -163,7 +168,9 @@ def test_text_responses_are_gzipped_when_asked(client):
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in zipped.headers["Vary"]
     assert gzip.decompress(zipped.data).decode() .count("sample-banner") == 1
-    assert len(zipped.data) < len(plain.data) / 3
+    assert len(zipped.data) < len(plain.data) / 2
+    data = client.get("/map/data.json", headers={"Accept-Encoding": "gzip"})
+    assert len(data.data) < len(client.get("/map/data.json").data) / 3
     js = client.get("/vendor/leaflet/leaflet.js", headers={"Accept-Encoding": "gzip"})
     assert js.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(js.data) == client.get("/vendor/leaflet/leaflet.js").data

@@ -56,7 +56,10 @@ def login():
             audit.record(db_session, form.username.data[:64],
                          "login" if user else "login_failed")
         if user is not None:
+            language = session.get("lang")  # the visitor's language survives signing in
             session.clear()
+            if language:
+                session["lang"] = language
             login_user(accounts.SignedInUser(user))
             session["last_seen"] = time.time()
             session.permanent = True
@@ -69,7 +72,10 @@ def login():
 @login_required
 def logout():
     logout_user()
+    language = session.get("lang")
     session.clear()
+    if language:
+        session["lang"] = language
     return redirect(url_for("public.index"))
 
 

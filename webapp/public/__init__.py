@@ -7,8 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from webapp.public.notices import bp as notices_bp
+    from webapp.public.mapdata import bp as mapdata_bp
+    from webapp.public.printing import bp as printing_bp
+    from webapp.public.schools import bp as schools_bp
     from webapp.public.vendor import bp as vendor_bp
     from webapp.public.views import bp
     app.register_blueprint(vendor_bp)
     app.register_blueprint(bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(schools_bp)
+    app.register_blueprint(mapdata_bp)
+    app.register_blueprint(printing_bp)

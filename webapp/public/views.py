@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from admissions.calendar import timeline_calendar
@@ -15,7 +15,8 @@ from admissions.wizard import assess, checklist, parse_household
 from gis import crs
 from webapp.api import logic
 from webapp.i18n import current_lang, error_message, translate
-from webapp.public.mapview import build_map
+from webapp.public.navigation import navigation_context
+from admissions.related import related_reading
 from webapp.public.tiles import tiles_from_config
 from webapp.services import services, settings, snapshot
 from zones.errors import InvalidParameter, XuequError
@@ -36,6 +37,10 @@ def remember_language():
 
 @bp.app_context_processor
 def page_context():
+    return {**navigation_context(), **_data_context()}
+
+
+def _data_context():
     try:
         current = snapshot()
     except XuequError:  # the page still renders, without data
@@ -63,9 +68,32 @@ def lookup(form) -> tuple[dict | None, str | None]:
         return None, error_message(exc)
 
 
-def answer_context(answer: dict | None) -> dict:
+def share_params(answer: dict, form) -> dict[str, str]:
+    """The query that brings this answer back: the typed address, or the point in WGS84
+    (a tap on 高德 tiles arrives in GCJ-02; the link carries the converted point)."""
+    location = answer.get("location") or {}
+    if form.get("address"):
+        return {"address": form.get("address").strip()}
+    if "lat" in location:
+        return {"lat": f"{location['lat']:.6f}", "lng": f"{location['lng']:.6f}"}
+    return {}
+
+
+def open_graph(answer: dict) -> dict[str, str]:
+    """The title and description a pasted link shows: the school names of the answer."""
+    names = [s["name"] for level in ("primary", "middle") for zone in answer[level]["zones"]
+             for s in zone["schools"]]
+    location = answer.get("location") or {}
+    place = location.get("matched_address") or ""
+    return {"og_title": _("、").join(dict.fromkeys(names)) if names else "",
+            "og_description": _("%(place)s的学区查询结果", place=place) if place
+            else _("学区查询结果")}
+
+
+def answer_context(answer: dict | None, form=None) -> dict:
     """What the answer panel needs beyond the answer: timeline state, the pin position in
-    the map's coordinates, and the consultation phone for the next-steps box."""
+    the map's coordinates, the consultation phone for the next-steps box, the link that
+    brings the answer back, and the FAQ entries and documents that fit it."""
     if not answer:
         return {"answer": None}
     adm = answer.get("admission") or {}
@@ -78,12 +106,13 @@ def answer_context(answer: dict | None) -> dict:
         context["pin"] = {"lat": round(lat, 6), "lng": round(lng, 6)}
     context["zone_ids"] = [z["zone_id"] for level in ("primary", "middle")
                            for z in answer[level]["zones"]]
+    shared = share_params(answer, form if form is not None else request.args)
+    context["share_query"] = shared
+    context["share_url"] = url_for("public.index", _external=True, **shared) if shared else None
+    context.update(open_graph(answer))
+    with services().sessions() as session:
+        context["related"] = related_reading(session, answer)
     return context
-
-
-def map_labels() -> dict[str, str]:
-    return {"primary": _("小学学区"), "middle": _("初中学区"), "district": _("区界"),
-            "tiles": _("底图"), "phone": _("电话：")}
 
 
 def client_strings() -> dict[str, str]:
@@ -100,17 +129,9 @@ def client_strings() -> dict[str, str]:
         "clear": _("清除记录"),
         "suggestions": _("地址建议"),
         "pin": _("您的位置（可拖动）"),
-        "zoom_in": _("放大"),
-        "zoom_out": _("缩小"),
+        "copied": _("链接已复制，可以粘贴到微信或短信发给家人。"),
+        "copy_failed": _("请长按上面的地址栏复制链接。"),
     }
-
-
-def map_parts():
-    current, chosen = snapshot(), tiles()
-    assets = {name: url_for("vendor.leaflet_file", filename=name)
-              for name in ("leaflet.js", "leaflet.css")}
-    return services().maps.get(current, (chosen, current_lang(), tuple(assets.items())),
-                     lambda: build_map(current, chosen, map_labels(), assets))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -118,8 +139,22 @@ def index():
     form = request.form if request.method == "POST" else request.args
     answer, error = lookup(form)
     return render_template("public/index.html", error=error, address=form.get("address", ""),
-                           map=map_parts(), strings=client_strings(),
-                           **answer_context(answer))
+                           strings=client_strings(),
+                           **answer_context(answer, form)), 400 if error else 200
+
+
+@bp.app_template_filter("parenthesised")
+def parenthesised(text: str) -> str:
+    """（text）, or the text alone when it already has brackets of its own (English labels
+    such as "Direct admission (zoned school)" must not become doubled)."""
+    if any(b in text for b in "()（）"):
+        return text
+    return _("（%(text)s）", text=text)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/answer")

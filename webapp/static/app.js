@@ -8,13 +8,12 @@
   var input = document.getElementById("address");
   var list = document.getElementById("suggestions");
   var slot = document.getElementById("answer-slot");
-  var frame = document.getElementById("map-frame");
   var recentBox = document.getElementById("recent");
   var locateButton = document.getElementById("locate");
   var locateMessage = document.getElementById("locate-message");
-  var map = window[frame.dataset.map];
-  var lookupCrs = frame.dataset.lookupCrs;
-  var layers = JSON.parse(frame.dataset.layers);
+  var map = null;        // the Leaflet map, once static/map.js has drawn it
+  var mapApi = null;
+  var lookupCrs = "wgs84";
   var RECENT_KEY = "xuequ.recent";
   var RECENT_MAX = 5;
   var pin = null;
@@ -29,8 +28,11 @@
     slot.innerHTML = html;
     var answer = document.getElementById("answer");
     if (!answer) return;
-    if (answer.dataset.lat) placePin(+answer.dataset.lat, +answer.dataset.lng);
-    highlightZones((answer.dataset.zones || "").split(" "));
+    if (answer.dataset.shareUrl && window.history && history.replaceState) {
+      // The address bar holds the answer's own link, to share or come back to.
+      history.replaceState(null, "", answer.dataset.shareUrl);
+    }
+    markAnswer();
     if (focus) answer.focus({ preventScroll: true });
     if (focus && window.matchMedia("(max-width: 899px)").matches) {
       answer.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -76,31 +78,48 @@
     map.setView([lat, lng], Math.max(map.getZoom(), 14));
   }
 
-  function highlightZones(ids) {
-    Object.keys(layers).forEach(function (level) {
-      var layer = window[layers[level]];
-      if (!layer) return;
-      layer.eachLayer(function (feature) {
-        var hit = ids.indexOf(feature.feature.properties.zone_id) >= 0;
-        layer.resetStyle(feature);
-        if (hit) feature.setStyle({ weight: 4, fillOpacity: 0.35 });
-      });
+  /** Mark the shown answer on the map: the pin, its zones and its schools. */
+  function markAnswer() {
+    var answer = document.getElementById("answer");
+    if (!answer || !mapApi) return;
+    if (answer.dataset.lat) placePin(+answer.dataset.lat, +answer.dataset.lng);
+    mapApi.mark((answer.dataset.zones || "").split(" "), (answer.dataset.schools || "").split(" "));
+  }
+
+  if (window.XuequMap) {
+    window.XuequMap.ready(function (api) {
+      mapApi = api;
+      map = api.map;
+      lookupCrs = api.lookupCrs;
+      api.onTap(function (latlng) { lookupPoint(latlng.lat, latlng.lng); });
+      api.onLocate(locate);
+      markAnswer();
     });
   }
 
-  function label(selector, text) {
-    var node = frame.querySelector(selector);
-    if (node) { node.title = text; node.setAttribute("aria-label", text); }
-  }
-  label(".leaflet-control-zoom-in", strings.zoom_in);
-  label(".leaflet-control-zoom-out", strings.zoom_out);
-
-  if (map) {
-    map.on("click", function (e) { lookupPoint(e.latlng.lat, e.latlng.lng); });
-  }
+  // ---- 分享: the Web Share API where the browser has it, else copy the link ------------
+  slot.addEventListener("click", function (e) {
+    var button = e.target.closest("#share");
+    if (!button) return;
+    var message = document.getElementById("share-message");
+    var url = button.dataset.url;
+    if (navigator.share) {
+      navigator.share({ title: document.title, text: button.dataset.title, url: url })
+        .catch(function () { /* the parent closed the share sheet */ });
+      return;
+    }
+    var done = function () { if (message) message.textContent = strings.copied; };
+    var failed = function () { if (message) message.textContent = strings.copy_failed; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(done, failed);
+    } else {
+      failed();
+    }
+  });
 
   // ---- 定位 -------------------------------------------------------------------------
-  locateButton.addEventListener("click", function () {
+  locateButton.addEventListener("click", locate);
+  function locate() {
     if (!navigator.geolocation) { locateMessage.textContent = strings.unsupported; return; }
     locateMessage.textContent = strings.locating;
     navigator.geolocation.getCurrentPosition(function (pos) {
@@ -110,7 +129,7 @@
       locateMessage.textContent = err.code === 1 ? strings.denied
         : err.code === 3 ? strings.timeout : strings.unavailable;
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-  });
+  }
 
   // ---- recent searches: kept in localStorage only, never sent anywhere ---------------
   function recent() {
