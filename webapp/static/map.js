@@ -80,7 +80,7 @@
       L.geoJSON(basemap.streets, { pane: "basemap", interactive: false, className: "street-line",
         style: { color: "#ffffff", weight: 6, opacity: 1 } }).addTo(map);
       L.geoJSON(basemap.streets, { pane: "basemap", interactive: false, className: "street-core",
-        style: { color: "#c9ced6", weight: 3, opacity: 1 },
+        style: { color: "#9aa3ad", weight: 3, opacity: 1 },
         onEachFeature: function (f, layer) {
           var points = layer.getLatLngs();
           if (points.length && Array.isArray(points[0])) points = points[0];
@@ -236,7 +236,7 @@
       [["dot", COLOURS.primary, t.school_primary], ["dot", COLOURS.middle, t.school_middle],
        ["dot", COLOURS.nine_year, t.school_nine], ["ring", "#d1242f", t.assigned],
        ["swatch", "#f2a900", t.zone_yours], ["swatch lottery", "#a66cc4", t.lottery],
-       ["line", "#c9ced6", t.streets]].forEach(function (row) {
+       ["line", "#9aa3ad", t.streets]].forEach(function (row) {
         var li = el("li");
         var key = el("span", "key key-" + row[0]);
         key.style.setProperty("--key", row[1]);
