@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 SIZES = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height": 800}}
 
 # Controls a finger must hit: buttons, fields, the service links, the map's own controls.
-TAP_TARGETS = ("button:not(.leaflet-popup-close-button), input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select,"
+TAP_TARGETS = ("button:not(.leaflet-popup-close-button),"
+               " input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select,"
                " .service-nav a, .footer-nav a, a.button-link, .leaflet-control-zoom a,"
                " .map-legend summary, .school-cluster")
 
@@ -24,7 +25,8 @@ SMALL_TARGETS = """(selector) => [...document.querySelectorAll(selector)]
   .filter(e => e.offsetParent !== null && !e.closest('.hp, [hidden], .suggestions'))
   .map(e => [e, e.getBoundingClientRect()])
   .filter(([e, r]) => r.width > 0 && (r.height < 44 || r.width < 44))
-  .map(([e, r]) => `${e.tagName}.${e.className} "${(e.textContent || e.name || '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`)"""
+  .map(([e, r]) => `${e.tagName}.${e.className} "${(e.textContent || e.name || '').trim()}"`
+                   + ` ${Math.round(r.width)}x${Math.round(r.height)}`)"""
 
 
 @pytest.fixture(scope="module")
