@@ -7,7 +7,7 @@ from icalendar import Calendar, Event
 
 from admissions.timeline import stage_dates
 from gis.district import DistrictProfile
-from store.clock import Clock
+from store.clock import BEIJING, Clock
 
 def timeline_calendar(timeline: list[dict], *, year: int, name: str, profile: DistrictProfile,
                       stamp: dt.datetime | None = None) -> bytes:
@@ -20,6 +20,7 @@ def timeline_calendar(timeline: list[dict], *, year: int, name: str, profile: Di
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", BEIJING.key)  # the dates are days in 北京时间
     for stage in timeline:
         start, end = stage_dates(stage)
         event = Event()

@@ -141,28 +141,70 @@ class NewInquiry:
     school_code: str | None
 
 
-def clean_new(data: dict, school_codes: set[str]) -> NewInquiry:
-    """Check a submitted form (web, API or console) and return the clean values."""
+ANONYMOUS_KINDS = ("report",)  # a 举报 may be made without a name or a phone
+
+
+def check_new(data: dict, school_codes: set[str]
+              ) -> tuple[NewInquiry | None, list[InvalidParameter]]:
+    """Check every field of a submitted form (web, API or console): the clean values, or
+    every problem at once, each naming its field, so a form can show them all together."""
+    errors: list[InvalidParameter] = []
+
+    def checked(check):
+        try:
+            return check()
+        except InvalidParameter as exc:
+            errors.append(exc)
+            return None
+
     kind = str(data.get("kind") or "").strip()
-    if kind not in KINDS:
-        raise InvalidParameter(N_("请选择类型：咨询、投诉、举报或建议。"), field="kind")
-    content = _content(data.get("content"))
-    name = str(data.get("caller_name") or "").strip()
-    if not name:
-        raise InvalidParameter(N_("请填写姓名或称呼（可以只写姓，如“张女士”）。"),
-                               field="caller_name")
-    if len(name) > MAX_NAME or re.search(r"[<>{}\\]", name):
-        raise InvalidParameter(N_("姓名或称呼最多 %(max)s 个字，不能含特殊符号。"),
-                               field="caller_name", max=MAX_NAME)
-    phone = privacy.normalize_phone(str(data.get("caller_phone") or ""))
-    if not privacy.is_valid_phone(phone):
-        raise InvalidParameter(N_("请填写有效的手机号码（11 位）或带区号的固定电话。"),
-                               field="caller_phone")
-    school = str(data.get("school_code") or "").strip() or None
-    if school is not None and school not in school_codes:
-        raise InvalidParameter(N_("请从列表中选择学校。"), field="school_code")
+    anonymous_allowed = kind in ANONYMOUS_KINDS
+
+    def check_kind():
+        if kind not in KINDS:
+            raise InvalidParameter(N_("请选择类型：咨询、投诉、举报或建议。"), field="kind")
+        return kind
+
+    def check_name():
+        name = str(data.get("caller_name") or "").strip()
+        if not name and not anonymous_allowed:
+            raise InvalidParameter(N_("请填写姓名或称呼（可以只写姓，如“张女士”）。"),
+                                   field="caller_name")
+        if len(name) > MAX_NAME or re.search(r"[<>{}\\]", name):
+            raise InvalidParameter(N_("姓名或称呼最多 %(max)s 个字，不能含特殊符号。"),
+                                   field="caller_name", max=MAX_NAME)
+        return name
+
+    def check_phone():
+        phone = privacy.normalize_phone(str(data.get("caller_phone") or ""))
+        if not phone and anonymous_allowed:
+            return ""
+        if not privacy.is_valid_phone(phone):
+            raise InvalidParameter(N_("请填写有效的手机号码（11 位）或带区号的固定电话。"),
+                                   field="caller_phone")
+        return phone
+
+    def check_school():
+        school = str(data.get("school_code") or "").strip() or None
+        if school is not None and school not in school_codes:
+            raise InvalidParameter(N_("请从列表中选择学校。"), field="school_code")
+        return school
+
+    values = [checked(check_kind), checked(lambda: _content(data.get("content"))),
+              checked(check_name), checked(check_phone), checked(check_school)]
+    if errors:
+        return None, errors
     consent = str(data.get("contact_consent") or "").lower() in ("1", "true", "on", "yes")
-    return NewInquiry(kind, content, name, phone, consent, school)
+    kind_, content, name, phone, school = values
+    return NewInquiry(kind_, content, name, phone, consent and bool(phone), school), []
+
+
+def clean_new(data: dict, school_codes: set[str]) -> NewInquiry:
+    """The clean values, or the first problem raised (the API answers one field at a time)."""
+    new, errors = check_new(data, school_codes)
+    if errors:
+        raise errors[0]
+    return new
 
 
 # Tracking numbers ------------------------------------------------------------------------

@@ -111,6 +111,18 @@ def match_spans(text_: str, units: tuple[str, ...]) -> list[tuple[int, int]]:
     return spans
 
 
+SENTENCE_ENDS = "。！？；!?;\n"
+
+
+def _sentence_start(text_: str, position: int, reach: int) -> int:
+    """Where the sentence holding `position` begins, so a snippet does not open mid-sentence;
+    if that is more than `reach` characters back, a little context before the match."""
+    begin = max((text_.rfind(mark, 0, position) for mark in SENTENCE_ENDS), default=-1) + 1
+    while begin < position and text_[begin] in " 　":
+        begin += 1
+    return begin if position - begin <= reach else max(0, position - 15)
+
+
 def snippet(body: str, units: tuple[str, ...], length: int = SNIPPET_LENGTH
             ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window of `body` with the most matched characters, and the spans inside it."""
@@ -120,7 +132,7 @@ def snippet(body: str, units: tuple[str, ...], length: int = SNIPPET_LENGTH
         return (flat[:length] + ("…" if len(flat) > length else "")), ()
     best_start, best = 0, -1
     for start, _ in spans:
-        window_start = max(0, start - 15)
+        window_start = _sentence_start(flat, start, length // 2)
         covered = sum(min(e, window_start + length) - max(s, window_start)
                       for s, e in spans if e > window_start and s < window_start + length)
         if covered > best:

@@ -226,3 +226,119 @@ def test_the_language_choice_survives_signing_in(app):
     client.get("/?lang=en")
     login(client, name)
     assert '<html lang="en"' in text(client.get("/staff/", follow_redirects=True))
+
+
+# Forms that help (item 6) ---------------------------------------------------------------
+
+def complaint_form(client) -> dict:
+    from tests.helpers import csrf_token
+    return {"csrf_token": csrf_token(client, "/complaints/new")}
+
+
+def test_an_anonymous_report_is_accepted_and_the_form_says_so(app):
+    client = app.test_client()
+    page = text(client.get("/complaints/new?kind=report"))
+    assert "举报可以匿名：姓名和电话都可以不填" in page
+    response = client.post("/complaints/new", data={
+        **complaint_form(client), "kind": "report", "content": "某校收取择校费。",
+        "caller_name": "", "caller_phone": ""})
+    assert response.status_code == 201 and 'id="tracking"' in text(response)
+
+
+def test_other_kinds_still_need_a_name_and_a_phone(app):
+    from admissions import inquiries
+    _, errors = inquiries.check_new({"kind": "complaint", "content": "x"}, set())
+    assert {e.field for e in errors} == {"caller_name", "caller_phone"}
+    _, errors = inquiries.check_new({"kind": "report", "content": "x",
+                                     "caller_phone": "123"}, set())
+    assert [e.field for e in errors] == ["caller_phone"]  # a phone given must be valid
+    new, errors = inquiries.check_new({"kind": "report", "content": "x",
+                                       "contact_consent": "1"}, set())
+    assert not errors and new.caller_name == "" and not new.contact_consent
+
+
+def test_required_fields_are_marked(client):
+    page = text(client.get("/complaints/new"))
+    form = page[page.index("<form"):page.index("</form>")]
+    for field in ("kind", "content", "caller_name", "caller_phone"):
+        label = re.search(rf'<label for="{field}">(.*?)</label>', form, re.S).group(1)
+        assert 'class="required-mark"' in label, field
+    assert "带 * 的为必填项" in page
+    school = re.search(r'<label for="school_code">(.*?)</label>', form, re.S).group(1)
+    assert "required-mark" not in school
+
+
+def test_every_error_is_shown_at_once_beside_its_field_and_the_input_is_kept(app):
+    client = app.test_client()
+    typed = "学校要求家长<b>买资料</b>"
+    response = client.post("/complaints/new", data={
+        **complaint_form(client), "kind": "complaint", "content": typed,
+        "caller_name": "<x>", "caller_phone": "12", "school_code": "NO-SUCH"})
+    html = text(response)
+    assert response.status_code == 400
+    summary = html[html.index('id="form-error"'):html.index("<form")]
+    assert summary.count("<li>") == 3  # name, phone, school — all at once
+    for field in ("caller_name", "caller_phone", "school_code"):
+        assert f'id="error-{field}"' in html
+        control = re.search(rf'<(?:input|select)[^>]*id="{field}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in control and f"error-{field}" in control
+    assert "学校要求家长&lt;b&gt;买资料&lt;/b&gt;" in html  # kept, escaped
+    assert 'value="12"' in html
+    assert 'aria-invalid="true"' not in re.search(r'<textarea[^>]*>', html).group(0)
+
+
+# 北京时间 (item 5) --------------------------------------------------------------------------
+
+def test_the_status_page_shows_beijing_time(app):
+    import datetime as dt
+
+    from admissions import inquiries
+    from webapp.services import services
+    client = app.test_client()
+    client.post("/complaints/new", data={
+        **complaint_form(client), "kind": "consult", "content": "请问何时登记？",
+        "caller_name": "李先生", "caller_phone": "13812345678"})
+    with app.app_context(), services().sessions.begin() as session:
+        case = session.scalars(inquiries.select(inquiries.Inquiry).order_by(
+            inquiries.Inquiry.id.desc())).first()
+        case.steps[0].at = dt.datetime(2026, 12, 1, 17, 18, 31)  # UTC, as stored
+        tracking = case.tracking
+    html = text(client.post("/complaints/status", data={
+        **complaint_form(client), "tracking": tracking, "phone_last4": "5678"}))
+    assert "2026-12-02 01:18（北京时间）" in html and "17:18" not in html
+
+
+def test_notice_comments_export_in_beijing_time():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from zones.exports import comments_csv
+    row = SimpleNamespace(id=1, at=dt.datetime(2026, 12, 1, 17, 18, 31), name="王",
+                          contact="", body="意见")
+    assert "2026-12-02T01:18:31+08:00" in comments_csv([row])
+
+
+def test_the_calendar_names_its_time_zone(client):
+    assert "X-WR-TIMEZONE:Asia/Shanghai" in text(client.get("/timeline.ics"))
+
+
+# Language honesty (item 7) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/faq/", "/gk/", "/", "/schools/"])
+def test_english_pages_say_once_that_some_content_is_chinese_only(app, sample_snapshot, path):
+    client = app.test_client()
+    if path == "/schools/":
+        path += min(sample_snapshot.schools)
+    english = text(client.get(path + ("&" if "?" in path else "?") + "lang=en"))
+    assert english.count('class="only-chinese"') == 1
+    assert "available in Chinese only" in english
+    chinese = text(client.get(path + ("&" if "?" in path else "?") + "lang=zh"))
+    assert 'class="only-chinese"' not in chinese
+
+
+def test_faq_snippets_start_at_a_sentence():
+    from admissions.kb_search import snippet
+    body = "第一句话讲别的事情，很长很长。第二句说到派位的规则，后面还有很多内容。" * 3
+    shown, spans = snippet(body, ("派位",), 40)
+    assert shown.lstrip("…").startswith("第二句") and spans
+    assert shown[spans[0][0]:spans[0][1]] == "派位"

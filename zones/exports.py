@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from gis.geojson import feature, feature_collection
 from gis.spreadsheet import csv_text
+from store.clock import to_beijing
 
 
 def zones_collection(zones, tolerance_deg: float = 0.0) -> dict:
@@ -28,7 +29,9 @@ def findings_collection(findings: Iterable[dict]) -> dict:
 
 
 def comments_csv(comments) -> str:
-    """Notice comments as CSV, with a BOM so that Excel reads the Chinese text as UTF-8."""
+    """Notice comments as CSV, with a BOM so that Excel reads the Chinese text as UTF-8;
+    times in 北京时间 with their offset (+08:00), as people read them."""
     return csv_text(["id", "at", "name", "contact", "body"],
-                    ([r.id, r.at.isoformat(timespec="seconds"), r.name, r.contact, r.body]
+                    ([r.id, to_beijing(r.at).isoformat(timespec="seconds"), r.name, r.contact,
+                      r.body]
                      for r in comments))

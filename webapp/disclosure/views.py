@@ -76,16 +76,21 @@ def new_inquiry():
     form = request.form if request.method == "POST" else {
         "kind": {"report": "report", "complaint": "complaint"}.get(request.args.get("kind"),
                                                                   "consult")}
-    error, field = None, None
+    errors: dict[str, str] = {}  # field → message, every problem at once
     if request.method == "POST":
-        try:
-            result = submit_inquiry(services().sessions, set(snapshot().schools),
-                                    request.form.to_dict(), translate)
-            return render_template("disclosure/inquiry_received.html", result=result), 201
-        except XuequError as exc:
-            error, field = error_message(exc), exc.field
-    return render_template("disclosure/inquiry_form.html", form=form, error=error,
-                           field=field, schools=_schools()), 400 if error else 200
+        school_codes = set(snapshot().schools)
+        _, problems = inquiries.check_new(request.form.to_dict(), school_codes)
+        errors = {p.field or "form": error_message(p) for p in reversed(problems)}
+        if not errors:
+            try:
+                result = submit_inquiry(services().sessions, school_codes,
+                                        request.form.to_dict(), translate)
+                return render_template("disclosure/inquiry_received.html", result=result), 201
+            except XuequError as exc:
+                errors = {exc.field or "form": error_message(exc)}
+    return render_template("disclosure/inquiry_form.html", form=form, errors=errors,
+                           error=next(iter(errors.values()), None),
+                           schools=_schools()), 400 if errors else 200
 
 
 @bp.route("/complaints/status", methods=["GET", "POST"])
