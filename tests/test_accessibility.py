@@ -106,15 +106,15 @@ def test_every_control_is_reachable_by_keyboard(page, home):
     show_answer(page, home)
     page.focus("a.skip")
     trail = focus_trail(page, 160)
-    for wanted in ("/wizard", "?lang=en", "address", "locate", "leaflet-control-layers-selector",
+    for wanted in ("/wizard", "?lang=en", "address", "locate", "level-middle",
                    "放大", "缩小", "/timeline.ics", "/wizard?school="):
         assert any(wanted in step for step in trail), (wanted, trail[:40])
     assert any(step.startswith("tel:") for step in trail)
-    # The layer toggle is a real radio group: arrow keys switch primary ↔ middle.
-    radios = page.locator(".leaflet-control-layers-base input[type=radio]")
-    radios.nth(0).focus()
-    page.keyboard.press("ArrowDown")
-    assert radios.nth(1).is_checked()
+    # The primary/middle switch is a pair of toggle buttons: Enter switches to middle.
+    page.locator(".level-switch .level-middle").focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".level-middle").get_attribute("aria-pressed") == "true"
+    assert page.locator(".level-primary").get_attribute("aria-pressed") == "false"
 
 
 def test_the_skip_link_is_the_first_stop(page):

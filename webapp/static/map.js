@@ -202,7 +202,7 @@
       box.setAttribute("role", "group");
       box.setAttribute("aria-label", t.level_switch);
       ["primary", "middle"].forEach(function (lvl) {
-        var b = el("button", "", t[lvl]);
+        var b = el("button", "level-" + lvl, t[lvl]);
         b.type = "button";
         b.addEventListener("click", function () { setLevel(lvl); });
         switchButtons[lvl] = b;
