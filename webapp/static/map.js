@@ -16,7 +16,7 @@
     direct: { color: "#0b5cad", weight: 1.5, fillColor: "#3b82c4", fillOpacity: 0.12 },
     lottery: { color: "#6b2f8c", weight: 1.5, fillColor: "#a66cc4", fillOpacity: 0.2, dashArray: "6 4" }
   };
-  var CHOSEN_STYLE = { color: "#d1242f", weight: 4, fillColor: "#f2a900", fillOpacity: 0.3, dashArray: null };
+  var CHOSEN_STYLE = { color: "#d1242f", weight: 4, fillColor: "#f2a900", fillOpacity: 0.18, dashArray: null };
   var LABEL_ZOOM = 14;        // school names from here on; below, crowded schools cluster
   var STREET_LABEL_ZOOM = 13;
   var XIAOQU_LABEL_ZOOM = 15;
@@ -84,8 +84,10 @@
         onEachFeature: function (f, layer) {
           var points = layer.getLatLngs();
           if (points.length && Array.isArray(points[0])) points = points[0];
-          if (f.properties.name && points.length) {
-            streetLabels.addLayer(textLabel(points[Math.floor(points.length / 2)], f.properties.name, "street-label"));
+          // A name on every segment, so a zoomed-in view still shows which street it is.
+          for (var i = 1; f.properties.name && i < points.length; i++) {
+            var mid = L.latLng((points[i - 1].lat + points[i].lat) / 2, (points[i - 1].lng + points[i].lng) / 2);
+            streetLabels.addLayer(textLabel(mid, f.properties.name, "street-label"));
           }
         } }).addTo(map);
       labelLayers.push([streetLabels, STREET_LABEL_ZOOM, 99]);
