@@ -342,3 +342,20 @@ def test_faq_snippets_start_at_a_sentence():
     shown, spans = snippet(body, ("派位",), 40)
     assert shown.lstrip("…").startswith("第二句") and spans
     assert shown[spans[0][0]:spans[0][1]] == "派位"
+
+
+def test_a_dataset_with_xiaoqu_outlines_draws_them_instead_of_labels(tmp_path, sample_snapshot):
+    import dataclasses
+
+    from admissions.dataset import read_basemap
+    from webapp.public.mapdata import _basemap
+    outline = {"type": "FeatureCollection", "features": [{"type": "Feature",
+               "properties": {"name": "东盛小区", "extra": "dropped"}, "geometry": {
+                   "type": "Polygon", "coordinates": [[[125.39, 43.88], [125.40, 43.88],
+                                                       [125.40, 43.89], [125.39, 43.88]]]}}]}
+    (tmp_path / "xiaoqu.geojson").write_text(json.dumps(outline), encoding="utf-8")
+    basemap = read_basemap(tmp_path)
+    assert list(basemap) == ["xiaoqu"]  # absent files are left out
+    assert basemap["xiaoqu"]["features"][0]["properties"] == {"name": "东盛小区"}
+    layers = _basemap(dataclasses.replace(sample_snapshot, basemap=basemap), "wgs84")
+    assert "xiaoqu" in layers and "xiaoqu_labels" not in layers
