@@ -148,3 +148,22 @@ def test_a_tap_on_a_school_opens_its_popup_and_elsewhere_looks_up(page, sample_s
     page.mouse.click(box["x"] + x + 120, box["y"] + y + 90)
     page.wait_for_selector("#answer")
     screenshot(page, "visual-tap-1280")
+
+
+def test_share_copies_the_answers_link_where_there_is_no_share_sheet(browser, live_server,
+                                                                       home):
+    context = browser.new_context(base_url=live_server, viewport=SIZES["375"],
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.add_init_script("delete Navigator.prototype.share;")
+    page.goto("/")
+    page.fill("#address", home)
+    page.press("#address", "Enter")
+    page.wait_for_selector("#answer[data-status=assigned]")
+    page.wait_for_function("location.search.includes('address=')")  # the address bar
+    page.click("#share")
+    page.wait_for_selector("#share-message:not(:empty)")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and "address=" in copied
+    assert "链接已复制" in page.locator("#share-message").inner_text()
+    context.close()
