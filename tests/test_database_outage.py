@@ -98,5 +98,8 @@ def test_signing_in_during_an_outage_answers_503(outage):
 def test_lookups_are_still_served_from_memory(outage):
     _, client, *_ = outage
     assert client.get("/api/v1/lookup?lat=43.88&lng=125.40").status_code == 200
+    # The parent's shared link too: the answer, without the FAQ links the database holds.
+    page = client.get("/?lat=43.88&lng=125.40")
+    assert page.status_code == 200 and b'id="answer"' in page.data
     health = client.get("/healthz").get_json()
     assert health["database"] == "unavailable" and health["status"] == "degraded"

@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
 
 from admissions.calendar import timeline_calendar
 from admissions.content import localize
@@ -110,8 +111,11 @@ def answer_context(answer: dict | None, form=None) -> dict:
     context["share_query"] = shared
     context["share_url"] = url_for("public.index", _external=True, **shared) if shared else None
     context.update(open_graph(answer))
-    with services().sessions() as session:
-        context["related"] = related_reading(session, answer)
+    try:
+        with services().sessions() as session:
+            context["related"] = related_reading(session, answer)
+    except OperationalError:  # the database is down: the answer still comes from memory
+        context["related"] = {"faq": [], "policies": []}
     return context
 
 
