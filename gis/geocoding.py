@@ -32,7 +32,7 @@ from gis.address import (
 from gis.fuzzy_index import FuzzyIndex
 from gis.gazetteer import Place
 from gis.names import NameHit, NameSpace
-from gis.street_numbers import StreetNumbers
+from gis.street_numbers import BEYOND_END_FACTOR, StreetNumbers
 
 __all__ = ["AddressTooLongError", "Candidate", "GazetteerGeocoder", "GeocodeResult",
            "OtherDistrictError"]
@@ -43,6 +43,10 @@ CANDIDATE_MIN = 0.6    # weaker candidates are not worth showing
 MAX_CANDIDATES = 5
 NORMALIZED_SCORE = 0.98
 MISSING_BUILDING_FACTOR = 0.75  # 小区 known, building not: its entrance, as a candidate
+# A short name typed (丁香, dongsheng) is part of several 小区/landmarks: all are candidates.
+MAX_CONTAINING = 8
+PART_SCORE = 0.9  # the one name a short text is part of: sure, but not exact
+STREET_SURE = 0.9  # a street name resolved at least this well is the street meant
 
 _BUILDING_NUMBER = re.compile(r"(\d+)")
 _NUMBERS = re.compile(r"\d+")
@@ -65,10 +69,12 @@ class Candidate:
 
 @dataclass(frozen=True)
 class GeocodeResult:
-    status: str  # found | ambiguous | not_found | other_district
+    status: str  # found | ambiguous | street | not_found | other_district
     candidates: tuple[Candidate, ...] = ()
     source: str = "gazetteer"  # or the online provider's name
     other_district: str | None = None  # the division the text names (北京市, 南关区...)
+    street: str | None = None  # status "street": the street meant, its number unknown
+    number: int | None = None  # the number typed past the street's end, if any
 
     @property
     def best(self) -> Candidate | None:
@@ -107,6 +113,19 @@ def decide(candidates: Iterable[Candidate]) -> GeocodeResult:
     if shown:
         return GeocodeResult("ambiguous", shown)
     return GeocodeResult("not_found", tuple(ranked[:MAX_CANDIDATES]))
+
+
+def decide_all(candidates: Iterable[Candidate]) -> GeocodeResult:
+    """Like decide, but every candidate is shown (parts of a name: one is as likely)."""
+    result = decide(candidates)
+    if result.status == "found":
+        return result
+    best: dict[str, Candidate] = {}
+    for c in candidates if isinstance(candidates, list) else ():
+        if c.place.address not in best or best[c.place.address].score < c.score:
+            best[c.place.address] = c
+    ranked = sorted(best.values(), key=lambda c: -c.score)[:MAX_CONTAINING]
+    return GeocodeResult("ambiguous", tuple(ranked)) if ranked else result
 
 
 def _rank_kind(place: Place) -> int:
@@ -157,6 +176,23 @@ class GazetteerGeocoder(Geocoder):
         self.landmarks = NameSpace(sorted(landmarks.items()), _key)
         self._all_keys = list(self._by_key)
         self._all = FuzzyIndex(self._all_keys)
+        self._members: dict[str, list[Place]] = {}
+        for place in self.places:
+            if place.kind == "building" and place.xiaoqu:
+                self._members.setdefault(place.xiaoqu, []).append(place)
+        # Names as the data spells them (not 丁香 for 丁香小区): typing one is no guess.
+        owners: dict[str, set[str]] = {}
+        for name, aliases in (*xiaoqu.items(), *landmarks.items()):
+            for text in (name, *aliases):
+                if _key(text):
+                    owners.setdefault(_key(text), set()).add(name)
+        self._full_names = set(owners)
+        self._name_keys = [(k, tuple(v)) for k, v in owners.items()]
+        sounds: dict[str, set[str]] = {}
+        for k, names in self._name_keys:
+            for sound in pinyin.name_keys(k):
+                sounds.setdefault(sound, set()).update(names)
+        self._name_sounds = [(k, tuple(v)) for k, v in sounds.items()]
 
     def _add_key(self, key: str, place: Place) -> None:
         if key:
@@ -212,9 +248,14 @@ class GazetteerGeocoder(Geocoder):
             found = self._by_key.get(k)
             if found:
                 return decide(Candidate(p, NORMALIZED_SCORE, "normalized") for p in found)
+        name_only = parsed.number is None and parsed.building_token is None
+        if name_only:
+            street = self._street_only(parsed)
+            if street is not None:
+                return street
         result = decide(self._structured(parsed, fuzzy=False))
         if result.status == "found":
-            return result
+            return self._with_containing(result, parsed, key) if name_only else result
         candidates = list(result.candidates)
         candidates += self._structured(parsed, fuzzy=True)
         candidates += self._whole_name(parsed.location_key() or key)
@@ -227,7 +268,98 @@ class GazetteerGeocoder(Geocoder):
             # name), but the city followed by a whole address means the city
             result = decide([*result.candidates,
                              *self.search(key[len(city):]).candidates])
+        if name_only:
+            return self._with_containing(result, parsed, key)
+        if result.status != "found" and parsed.street and parsed.number is not None:
+            past_end = self._past_end(parsed.street, parsed.number)
+            if past_end is not None:
+                return past_end
         return result
+
+    # ---- never a silent guess, no dead ends -----------------------------------------------
+
+    def _street_only(self, parsed: ParsedAddress) -> GeocodeResult | None:
+        """"临河街", "linhejie", "lhj": a street without a number."""
+        text = parsed.xiaoqu or parsed.street or ""
+        if not text or (parsed.xiaoqu and parsed.street):
+            return None
+        hits = self.streets.resolve(text, limit=2)
+        if not hits or hits[0].score < STREET_SURE:
+            return None
+        if len(hits) > 1 and hits[1].score >= hits[0].score - MARGIN:
+            return None
+        if self.xiaoqu.resolve(text, fuzzy=False) or self.landmarks.resolve(text, fuzzy=False):
+            return None
+        return GeocodeResult("street", street=hits[0].name)
+
+    def _past_end(self, street: str, number: int) -> GeocodeResult | None:
+        hits = self.streets.resolve(street, limit=2)
+        if not hits or hits[0].score < STREET_SURE or \
+                (len(hits) > 1 and hits[1].score >= hits[0].score - MARGIN):
+            return None
+        match = self.numbers.locate(hits[0].name, number)
+        if match is not None and match.factor > BEYOND_END_FACTOR:
+            return None
+        return GeocodeResult("street", street=hits[0].name, number=number)
+
+    def _with_containing(self, result: GeocodeResult, parsed: ParsedAddress,
+                         key: str) -> GeocodeResult:
+        """A text that is only part of a name (丁香, 东盛, dongsheng) means every 小区 or
+        landmark it is part of: never only the first one found."""
+        text = parsed.xiaoqu or key
+        if len(text) < 2 or text in self._full_names:
+            return result
+        sound = text if pinyin.has_latin(text) and not pinyin.has_han(text) else None
+        if sound is not None and len(sound) < 4:
+            return result
+        containing = self._containing(text, sound)
+        known = {result.best.place.address} if result.best else set()
+        others = [p for p in containing if p.address not in known]
+        if result.status == "found":
+            if not others:
+                return result
+            top = result.best
+            return GeocodeResult("ambiguous", (top, *(
+                Candidate(p, min(top.score, PART_SCORE) - 0.01, "part") for p in others))[
+                    :MAX_CONTAINING])
+        if len(containing) == 1 and not any(c.score >= FOUND_MIN for c in result.candidates):
+            return GeocodeResult("found", (Candidate(containing[0], PART_SCORE, "part"),))
+        if containing:
+            parts = [Candidate(p, PART_SCORE - 0.01 * i, "part")
+                     for i, p in enumerate(containing)]
+            return decide_all([*parts, *result.candidates])
+        return result
+
+    def _containing(self, text: str, sound: str | None) -> list[Place]:
+        if sound is not None:
+            names = {n for s, owners in self._name_sounds for n in owners if sound in s}
+        else:
+            names = {n for k, owners in self._name_keys for n in owners if text in k}
+        places = [self._named[n] for n in names if n in self._named]
+        return sorted(places, key=lambda p: (len(p.address), p.address))
+
+    def resolve_id(self, place_id: str) -> GeocodeResult:
+        """A candidate's id (its address) back to exactly that place: the gazetteer's own
+        record, or the interpolated house it stood for. Never fuzzy."""
+        place = self._exact.get(place_id)
+        if place is not None:
+            return GeocodeResult("found", (Candidate(place, 1.0, "chosen"),))
+        try:
+            parsed = self.grammar.parse(place_id)
+        except ValueError:
+            return NOT_FOUND
+        if parsed.street in self.streets and parsed.number is not None:
+            match = self.numbers.locate(parsed.street, parsed.number)
+            if match is not None:
+                return GeocodeResult("found", (Candidate(match.place, match.factor,
+                                                         "chosen"),))
+        return NOT_FOUND
+
+    def buildings_of(self, xiaoqu: str) -> list[Place]:
+        return self._members.get(xiaoqu, [])
+
+    def houses_on(self, street: str) -> list[Place]:
+        return self.numbers.houses(street)
 
     def _structured(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:
         out: list[Candidate] = []

@@ -36,3 +36,7 @@ def name_keys(text: str) -> set[str]:
 
 def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
