@@ -47,6 +47,9 @@ MISSING_BUILDING_FACTOR = 0.75  # 小区 known, building not: its entrance, as a
 MAX_CONTAINING = 8
 PART_SCORE = 0.9  # the one name a short text is part of: sure, but not exact
 STREET_SURE = 0.9  # a street name resolved at least this well is the street meant
+NEARBY_FACTOR = 0.9  # 对面, 附近: near the place, not at it
+# 远达街 for 远达大街, 自由路 for 自由大路: the short form people say, unless another street has it
+_SHORT_STREET = (("大街", "街"), ("大路", "路"))
 
 _BUILDING_NUMBER = re.compile(r"(\d+)")
 _NUMBERS = re.compile(r"\d+")
@@ -171,7 +174,7 @@ class GazetteerGeocoder(Geocoder):
                 landmarks.setdefault(place.address, set()).update(place.aliases)
                 self._named[place.address] = place
         self.numbers = StreetNumbers(self.places)
-        self.streets = NameSpace(((s, ()) for s in sorted(self.numbers.streets())), _key)
+        self.streets = NameSpace(_street_entries(self.numbers.streets()), _key)
         self.xiaoqu = NameSpace(sorted(xiaoqu.items()), _key)
         self.landmarks = NameSpace(sorted(landmarks.items()), _key)
         self._all_keys = list(self._by_key)
@@ -237,8 +240,11 @@ class GazetteerGeocoder(Geocoder):
         place = self._exact.get(text)
         if place is not None:
             return GeocodeResult("found", (Candidate(place, 1.0, "exact"),))
+        return self._search(text, self.grammar.normalize(text))
+
+    def _search(self, text: str, normalized: str) -> GeocodeResult:
         try:
-            parsed = self.grammar.parse(text)
+            parsed = self.grammar.parse_normalized(text, normalized)
         except OtherDistrictError as exc:
             return GeocodeResult("other_district", other_district=exc.place)
         key = parsed.normalized
@@ -247,7 +253,8 @@ class GazetteerGeocoder(Geocoder):
         for k in dict.fromkeys((key, parsed.location_key())):
             found = self._by_key.get(k)
             if found:
-                return decide(Candidate(p, NORMALIZED_SCORE, "normalized") for p in found)
+                score = NORMALIZED_SCORE * (NEARBY_FACTOR if parsed.nearby else 1.0)
+                return decide(Candidate(p, score, "normalized") for p in found)
         name_only = parsed.number is None and parsed.building_token is None
         if name_only:
             street = self._street_only(parsed)
@@ -261,13 +268,15 @@ class GazetteerGeocoder(Geocoder):
         candidates += self._whole_name(parsed.location_key() or key)
         if pinyin.has_latin(key):
             candidates += self._pinyin(key)
-        result = decide(candidates)
         city = self.grammar.bare_city
-        if result.status != "found" and key.startswith(city) and len(key) > len(city) + 2:
+        if key.startswith(city) and len(key) > len(city) + 2:
             # the city without 市 is not stripped by normalize (it may begin a street
             # name), but the city followed by a whole address means the city
-            result = decide([*result.candidates,
-                             *self.search(key[len(city):]).candidates])
+            rest = self._search(key[len(city):], key[len(city):])
+            if rest.status in ("found", "street"):
+                return rest
+            candidates += rest.candidates
+        result = decide(candidates)
         if name_only:
             return self._with_containing(result, parsed, key)
         if result.status != "found" and parsed.street and parsed.number is not None:
@@ -362,10 +371,20 @@ class GazetteerGeocoder(Geocoder):
         return self.numbers.houses(street)
 
     def _structured(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:
+        out = self._structured_places(parsed, fuzzy=fuzzy)
+        if parsed.nearby:
+            out = [Candidate(c.place, c.score * NEARBY_FACTOR, c.method) for c in out]
+        return out
+
+    def _structured_places(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:
         out: list[Candidate] = []
         label = _building_label(parsed.building_token)
         if parsed.xiaoqu:
-            out += self._in_xiaoqu(parsed.xiaoqu, label, fuzzy=fuzzy)
+            inside = self._in_xiaoqu(parsed.xiaoqu, label, fuzzy=fuzzy)
+            if label is None and parsed.number is not None:  # a number it does not use
+                inside = [Candidate(c.place, c.score * MISSING_BUILDING_FACTOR, c.method)
+                          for c in inside]
+            out += inside
             if label is None and not parsed.street:
                 out += [self._named_candidate(h) for h in
                         self.landmarks.resolve(parsed.xiaoqu, fuzzy=fuzzy)]
@@ -439,6 +458,17 @@ class GazetteerGeocoder(Geocoder):
             out += [Candidate(self._named[h.name], h.score, "pinyin")
                     for h in self.landmarks.resolve(name, limit=3)]
         return out
+
+
+def _street_entries(streets: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    entries = {s: [] for s in streets}
+    for street in sorted(streets):
+        for long, short in _SHORT_STREET:
+            if street.endswith(long) and len(street) > len(long) + 1:
+                alias = street[:-len(long)] + short
+                if alias not in streets and not any(alias in v for v in entries.values()):
+                    entries[street].append(alias)
+    return [(s, tuple(a)) for s, a in sorted(entries.items())]
 
 
 def _method(hit: NameHit, default: str) -> str:

@@ -15,6 +15,7 @@ from gis import pinyin
 from gis.fuzzy_index import FuzzyIndex
 
 EXACT, ALIAS, PINYIN = 1.0, 0.97, 0.95
+INITIALS = 0.9  # dsdj for 东盛大街: sure only when no other name has the same initials
 TRANSPOSED = 0.92  # the same characters in another order: a slip, not another name
 # A known name (3 characters or more: 荣光 alone says little) followed by more words
 # (北门, 对面, 附近): worth offering, never sure
@@ -45,6 +46,7 @@ class NameSpace:
         self._key = key
         self._by_key: dict[str, dict[str, float]] = {}
         self._by_pinyin: dict[str, set[str]] = {}
+        self._by_initials: dict[str, set[str]] = {}
         keys: list[str] = []
         owners: list[str] = []
         for name, aliases in entries:
@@ -61,6 +63,8 @@ class NameSpace:
                     owners.append(name)
                     for sound in pinyin.name_keys(variant):
                         self._by_pinyin.setdefault(sound, set()).add(name)
+                    if len(variant) >= 2:
+                        self._by_initials.setdefault(pinyin.initials(variant), set()).add(name)
         self.names = sorted(set(owners))
         self._owners = owners
         self._fuzzy = FuzzyIndex(keys)
@@ -70,8 +74,8 @@ class NameSpace:
     def __contains__(self, name: str) -> bool:
         return name in self.names
 
-    def resolve(self, text: str, *, fuzzy: bool = True, limit: int = 8) -> list[NameHit]:
-        key = self._key(text)
+    def resolve(self, key: str, *, fuzzy: bool = True, limit: int = 8) -> list[NameHit]:
+        """`key`: a name as the grammar spells it (a part of a normalised text)."""
         if not key:
             return []
         hits: dict[str, NameHit] = {}
@@ -88,6 +92,9 @@ class NameSpace:
             for variant in {sound, core_sound(sound)}:
                 for name in self._by_pinyin.get(variant, ()):
                     add(name, PINYIN, "pinyin")
+            if key.isascii() and key.isalpha() and 2 <= len(key) <= 8:
+                for name in self._by_initials.get(key, ()):
+                    add(name, INITIALS, "initials")
             for end in range(len(key) - 1, 2, -1):  # 东盛花苑北门对面: near 东盛花苑
                 for name in self._by_key.get(key[:end], {}):
                     add(name, CONTAINED, "fuzzy")

@@ -34,6 +34,11 @@ def name_keys(text: str) -> set[str]:
     return {char_key(text), phrase_key(text)}
 
 
+def initials(text: str) -> str:
+    """dsdj for 东盛大街: the first letter of each syllable (phrase readings)."""
+    return "".join(s[0] for s in lazy_pinyin(text) if s)
+
+
 def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
 
