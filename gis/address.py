@@ -64,6 +64,7 @@ _HOUSE = re.compile(
     r"(?P<number>\d{1,6})(?:-(?P<number_to>\d{1,6}))?"
     r"(?:号(?!楼)院?(?P<suffix>附\d{1,4}号?|之\d{1,4}|[甲乙丙丁])?|$)")
 _STREET_END = re.compile(f"(?:{_STREET_SUFFIX})$")
+_STREET_START = re.compile(f"(?:{_STREET_SUFFIX})")  # 吉林|大路: the prefix is the name
 _STREET_ONLY = re.compile(rf"[{_CJK}]{{1,12}}(?<!街道)(?:大街|大路|胡同|路|街|巷)")
 # Where a 小区 name written before its street ends (东盛花园|东盛大街120号).
 _XIAOQU_END = re.compile(r"花园|小区|家园|公寓|大厦|广场|新村|社区|街道|[苑园城府庭居镇乡村]")
@@ -83,9 +84,9 @@ _SOUND_BEFORE_NUMBER = (
     (re.compile(r"(?<=[\u4e00-\u9fff])[向项象像](?=\d)"), "巷"),
 )
 _SOUND_AFTER_NUMBER = (
-    (re.compile(r"(?<=\d)[好浩豪毫耗昊](?![楼])"), "号"),
-    (re.compile(r"(?<=\d)[冬动洞董懂](?=\d|单|门|$)"), "栋"),
-    (re.compile(r"(?<=\d)[搂喽篓](?=\d|单|门|$)"), "楼"),
+    (re.compile(rf"(?<=[\d{_NUMERAL_CHARS}])[好浩豪毫耗昊](?![楼])"), "号"),
+    (re.compile(rf"(?<=[\d{_NUMERAL_CHARS}])[冬动洞董懂](?=[\d{_NUMERAL_CHARS}]|单|门|$)"), "栋"),
+    (re.compile(rf"(?<=[\d{_NUMERAL_CHARS}])[搂喽篓](?=[\d{_NUMERAL_CHARS}]|单|门|$)"), "楼"),
     (re.compile(r"(?<=\d)单[园圆原员](?=\d)"), "单元"),
 )
 # Tone marks and ü in typed pinyin (yuán dá jiē, lǜyuan): the toneless letters.
@@ -197,6 +198,8 @@ def _toneless(match: re.Match) -> str:
 
 def _clean(text: str) -> str:
     text = _TONED.sub(_toneless, unicodedata.normalize("NFKC", text).lower())
+    for pattern, word in _SOUND_AFTER_NUMBER:  # 八百二十二好: before numerals become digits
+        text = pattern.sub(word, text)
     text = _RANGE_WORD.sub("-", text)
     text = _DROP_BETWEEN_DIGITS.sub("-", text)
     text = _DROP.sub("", text)
@@ -230,17 +233,12 @@ class AddressGrammar:
         self.profile = profile
         province, city = profile.province_short, profile.city_short
         district = profile.short_name
-        # (prefix, whether it names the city): after the city, the bare district name
-        # (city name then district name, no suffixes) is a prefix too.
-        self._prefixes = (
-            (re.compile(f"中国(?={_alternation((province, city, district))})"), False),
-            (re.compile(f"{re.escape(profile.province)}|{re.escape(province)}"
-                        f"(?={re.escape(city)})"), False),
-            (re.compile(f"{re.escape(profile.city)}|{re.escape(city)}"
-                        f"(?={re.escape(district)})"), True),
-            (re.compile(re.escape(profile.name)), False),
-        )
-        self._bare_district = re.compile(re.escape(district))
+        # The province, city and district, full or short, in any order. A short form
+        # (长春, 二道) may begin a street name, so it only goes when another prefix
+        # follows it or came before it.
+        self._full_prefixes = {profile.province, profile.city, profile.name}
+        words = {*self._full_prefixes, province, city, district, "中国"}
+        self._prefix_word = re.compile(_alternation(words))
         self._known_other = re.compile(_alternation(profile.neighbours)) \
             if profile.neighbours else None
         self._subdistrict = re.compile(f"({_alternation(profile.subdistricts)})(?=.)") \
@@ -259,18 +257,18 @@ class AddressGrammar:
     # ---- normalisation --------------------------------------------------------------------
 
     def _strip_prefixes(self, text: str) -> str:
-        after_city = False
+        stripped = False
         while True:
-            matches = ((p.match(text), is_city) for p, is_city in self._prefixes)
-            m, is_city = next(((m, c) for m, c in matches if m), (None, False))
-            if m is None and after_city:
-                m = self._bare_district.match(text)
+            m = self._prefix_word.match(text)
             if m is None:
                 return text
             rest = text[m.end():]
-            if not rest or _GENERIC_INSTITUTION.fullmatch(rest):
+            if not rest or _GENERIC_INSTITUTION.fullmatch(rest) or _STREET_START.match(rest):
                 return text
-            text, after_city = rest, is_city
+            if m.group() not in self._full_prefixes and (rest[0] in "省市区县" or not (
+                    stripped or self._prefix_word.match(rest) or rest[0].isascii())):
+                return text
+            text, stripped = rest, True
 
     def normalize(self, text: str) -> str:
         """Canonical spelling: half-width, no noise, digits for numbers, no province, city

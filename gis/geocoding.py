@@ -25,6 +25,7 @@ from geopy.location import Location
 from gis import fuzzy_index, pinyin
 from gis.address import (
     AddressGrammar,
+    chinese_numeral_value,
     AddressTooLongError,
     OtherDistrictError,
     ParsedAddress,
@@ -55,7 +56,7 @@ _BUILDING_NUMBER = re.compile(r"(\d+)")
 _NUMBERS = re.compile(r"\d+")
 _PINYIN_SUFFIX = "haolou|hao|dong|zhuang|zuo"
 _PINYIN_ADDRESS = re.compile(
-    rf"^(?P<name>[a-z]+?)(?:(?P<number>\d{{1,5}})(?:{_PINYIN_SUFFIX})?)?(?P<rest>\d.*)?$")
+    rf"^(?P<name>[a-z]+?)(?:(?P<number>\d{{1,5}})(?:{_PINYIN_SUFFIX})?(?P<rest>.*))?$")
 _PINYIN_DETAIL = re.compile(r"(?:danyuan|men|shi|hu|ceng|lou)")
 
 
@@ -436,7 +437,7 @@ class GazetteerGeocoder(Geocoder):
     def _pinyin(self, key: str) -> list[Candidate]:
         """"dongshengdajie120hao", "dongshenghuayuan3haolou2danyuan": the name in pinyin,
         then the house or building number."""
-        sound = pinyin.char_key(key)
+        sound = pinyin.spoken_numbers(pinyin.char_key(key), chinese_numeral_value)
         m = _PINYIN_ADDRESS.match(sound)
         if m is None:
             return []

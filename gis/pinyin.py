@@ -39,6 +39,27 @@ def initials(text: str) -> str:
     return "".join(s[0] for s in lazy_pinyin(text) if s)
 
 
+_SPOKEN_DIGITS = {"yi": "一", "yao": "一", "er": "二", "liang": "两", "san": "三", "si": "四",
+                  "wu": "五", "liu": "六", "qi": "七", "ba": "八", "jiu": "九", "ling": "零",
+                  "shi": "十", "bai": "百", "qian": "千"}
+_SPOKEN_RUN = re.compile(
+    r"((?:liang|qian|ling|yao|jiu|liu|san|bai|shi|yi|er|si|wu|qi|ba)+)"
+    r"(?=haolou|hao|dong|zhuang|zuo|lou|danyuan|$)")
+_SPOKEN_SYLLABLE = re.compile(r"liang|qian|ling|yao|jiu|liu|san|bai|shi|yi|er|si|wu|qi|ba")
+
+
+def spoken_numbers(sound: str, value) -> str:
+    """yibaijiushiqihao -> 197hao, liudong -> 6dong: numbers said in pinyin, where a
+    number is followed by 号/栋/楼 (or ends the text). `value` reads Chinese numerals."""
+    def digits(m: re.Match) -> str:
+        start = m.start()
+        if start and sound[start - 1].isdigit():
+            return m.group()
+        chars = "".join(_SPOKEN_DIGITS[t] for t in _SPOKEN_SYLLABLE.findall(m.group()))
+        return value(chars)
+    return _SPOKEN_RUN.sub(digits, sound)
+
+
 def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
 
