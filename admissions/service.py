@@ -173,7 +173,7 @@ def _choice(snapshot: Snapshot, place: Place, score: float | None = None) -> dic
 
 def _one_zone(snapshot: Snapshot, places: list[Place]) -> bool:
     keys = {zone_key(snapshot, p) for p in places}
-    return len(keys) == 1 and next(iter(keys))[0] == "assigned"
+    return len(keys) == 1 and next(iter(keys))[0] != "boundary"  # one answer for all
 
 
 def _unconfirmed(answer: dict, translate: Translate, note: str) -> dict:

@@ -257,7 +257,7 @@ class AddressGrammar:
     # ---- normalisation --------------------------------------------------------------------
 
     def _strip_prefixes(self, text: str) -> str:
-        stripped = False
+        after_short = False  # 吉林长春乐群街: a chain of short forms
         while True:
             m = self._prefix_word.match(text)
             if m is None:
@@ -265,10 +265,11 @@ class AddressGrammar:
             rest = text[m.end():]
             if not rest or _GENERIC_INSTITUTION.fullmatch(rest) or _STREET_START.match(rest):
                 return text
-            if m.group() not in self._full_prefixes and (rest[0] in "省市区县" or not (
-                    stripped or self._prefix_word.match(rest) or rest[0].isascii())):
-                return text
-            text, stripped = rest, True
+            short = m.group() not in self._full_prefixes
+            if short and (rest[0] in "省市区县" or not (
+                    after_short or self._prefix_word.match(rest) or rest[0].isascii())):
+                return text  # 长春藤华庭 after 二道区 is a name
+            text, after_short = rest, short
 
     def normalize(self, text: str) -> str:
         """Canonical spelling: half-width, no noise, digits for numbers, no province, city

@@ -40,6 +40,7 @@ __all__ = ["AddressTooLongError", "Candidate", "GazetteerGeocoder", "GeocodeResu
 
 FOUND_MIN = 0.82       # below this the best candidate is only a suggestion
 MARGIN = 0.05          # the best must beat the runner-up by this much to be sure
+FUZZY_MARGIN = 0.1     # ...and by more when only character similarity found it
 CANDIDATE_MIN = 0.6    # weaker candidates are not worth showing
 MAX_CANDIDATES = 5
 NORMALIZED_SCORE = 0.98
@@ -111,7 +112,8 @@ def decide(candidates: Iterable[Candidate]) -> GeocodeResult:
         return NOT_FOUND
     top = ranked[0].score
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if top >= FOUND_MIN and top - runner_up >= MARGIN:
+    margin = FUZZY_MARGIN if ranked[0].method == "fuzzy" else MARGIN
+    if top >= FOUND_MIN and top - runner_up >= margin:
         return GeocodeResult("found", tuple(ranked[:MAX_CANDIDATES]))
     shown = tuple(c for c in ranked[:MAX_CANDIDATES] if c.score >= CANDIDATE_MIN)
     if shown:

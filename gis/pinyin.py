@@ -44,7 +44,7 @@ _SPOKEN_DIGITS = {"yi": "一", "yao": "一", "er": "二", "liang": "两", "san":
                   "shi": "十", "bai": "百", "qian": "千"}
 _SPOKEN_RUN = re.compile(
     r"((?:liang|qian|ling|yao|jiu|liu|san|bai|shi|yi|er|si|wu|qi|ba)+)"
-    r"(?=haolou|hao|dong|zhuang|zuo|lou|danyuan|$)")
+    r"(?=(?:haolou|hao|dong|zhuang|zuo|lou|danyuan)(?:\d|danyuan|men|shi|ceng|lou|$)|$)")
 _SPOKEN_SYLLABLE = re.compile(r"liang|qian|ling|yao|jiu|liu|san|bai|shi|yi|er|si|wu|qi|ba")
 
 
@@ -53,7 +53,7 @@ def spoken_numbers(sound: str, value) -> str:
     number is followed by 号/栋/楼 (or ends the text). `value` reads Chinese numerals."""
     def digits(m: re.Match) -> str:
         start = m.start()
-        if start and sound[start - 1].isdigit():
+        if start == 0 or sound[start - 1].isdigit():  # lingdong... is 岭东, not 0栋
             return m.group()
         chars = "".join(_SPOKEN_DIGITS[t] for t in _SPOKEN_SYLLABLE.findall(m.group()))
         return value(chars)
