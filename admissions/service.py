@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from admissions.answer import Translate, _identity, compose
 from admissions.content import load_current_cycle
-from gis.address import AddressGrammar, AddressQuery
+from gis.address import AddressGrammar, AddressQuery, latin_only, unreadable_kind
+from gis import pinyin
 from gis.district import DistrictProfile
 from gis.gazetteer import Gazetteer, Place
 from gis.geocoding import GazetteerGeocoder, GeocodeResult
@@ -261,6 +262,24 @@ def _answer_ambiguous(snapshot: Snapshot, result: GeocodeResult, levels, lang, t
     return answer
 
 
+NOT_AN_ADDRESS = {
+    "symbols": N_("这里只有符号或表情，没有地址。请输入街路和门牌号，或小区名称。"),
+    "digits": N_("只有数字，无法确定是哪条街路。请在门牌号前加上街路或小区名称。"),
+    "script": N_("无法识别这种文字。请用中文（或汉语拼音）输入地址。"),
+}
+NOT_FOUND_MIXED = N_("没有找到这个地址。地址中混有字母和汉字，请全部用汉字输入，或检查拼音的拼写。")
+NOT_FOUND_LATIN = N_(
+    "没有找到与这段拼音或字母相符的地址。请改用汉字输入，或输入完整的拼音和门牌号。")
+
+
+def _not_found(snapshot: Snapshot, lang: str, translate: Translate, hint: str | None
+               ) -> dict:
+    answer = _not_located(snapshot, "address_not_found", lang, translate)
+    if hint is not None:
+        answer["next_steps"] = translate(hint)
+    return answer
+
+
 def answer_place(snapshot: Snapshot, place_id: str, *, levels: tuple[Level, ...] = LEVELS,
                  lang: str = "zh", translate: Translate = _identity) -> dict:
     """A chosen candidate (`place=` its id): exactly that place, never a new search."""
@@ -287,6 +306,9 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
     if coordinates is not None:  # someone pasted "lat,lng" into the address box
         return answer_point(snapshot, parse_point(*coordinates, snapshot.profile),
                             levels=levels, lang=lang, translate=translate)
+    unreadable = unreadable_kind(query.text)
+    if unreadable is not None:  # 🏠🏫, 1226, Москва: say what is missing, search nothing
+        return _not_found(snapshot, lang, translate, NOT_AN_ADDRESS[unreadable])
     result = geocode(snapshot, query)
     if result.status == "other_district":  # 北京市朝阳区...: say where, not "not found"
         answer = _not_located(snapshot, "outside_district", lang, translate)
@@ -297,7 +319,9 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
     if result.status == "ambiguous":
         return _answer_ambiguous(snapshot, result, levels, lang, translate)
     if result.status != "found":
-        answer = _not_located(snapshot, "address_not_found", lang, translate)
+        hint = NOT_FOUND_LATIN if latin_only(query.text) else (
+            NOT_FOUND_MIXED if pinyin.has_latin(query.text.lower()) else None)
+        answer = _not_found(snapshot, lang, translate, hint)
         # weak candidates are still worth offering ("did you mean")
         answer["suggestions"] = [c for c in _candidates(result)
                                  if c["confidence"] >= SUGGESTION_MIN][:3]

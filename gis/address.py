@@ -104,6 +104,31 @@ _COORD = re.compile(
 REGION_MARGIN_DEG = 1.0
 
 
+_HAN_CHAR = re.compile(rf"[{_CJK}]")
+_LATIN_CHAR = re.compile(r"[a-zA-Z]")
+_DIGIT_CHAR = re.compile(r"[0-9０-９]")
+
+
+def unreadable_kind(text: str) -> str | None:
+    """Why a text can be no address of ours, before any search: "symbols" (emoji and
+    punctuation only), "digits" (a number without a street or 小区), "script" (letters of
+    another script: Москва, 東京 in kana...), or None (worth searching)."""
+    letters = [c for c in text if c.isalpha()]
+    foreign = [c for c in letters if not (_HAN_CHAR.match(c) or _LATIN_CHAR.match(c)
+                                          or unicodedata.normalize("NFKC", c).isascii()
+                                          or "\u00c0" <= c <= "\u024f")]
+    if not letters:
+        return "digits" if _DIGIT_CHAR.search(text) else "symbols"
+    if len(foreign) * 2 >= len(letters):
+        return "script"
+    return None
+
+
+def latin_only(text: str) -> bool:
+    """Only Latin letters (pinyin or English), digits and punctuation: no characters."""
+    return _HAN_CHAR.search(text) is None and _LATIN_CHAR.search(text) is not None
+
+
 class AddressTooLongError(ValueError):
     """The text is longer than MAX_LENGTH characters."""
 
