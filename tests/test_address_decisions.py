@@ -168,3 +168,10 @@ def test_the_hotline_reads_the_candidates_and_never_a_school(app, sample_snapsho
 def test_read_aloud_of_a_street_asks_for_the_number(sample_snapshot):
     spoken = read_aloud(_ask(sample_snapshot, "临河街"))
     assert "多少号" in spoken and "小学" not in spoken
+
+
+def test_the_readme_place_example_resolves_exactly(client):
+    body = client.get(LOOKUP, query_string={"place": "民丰大街1号"}).get_json()
+    assert body["status"] in LOCATED
+    assert body["location"]["matched_address"] == "民丰大街1号"
+    assert body["location"]["method"] == "chosen"
