@@ -275,6 +275,7 @@ NOT_FOUND_LATIN = N_(
 def _not_found(snapshot: Snapshot, lang: str, translate: Translate, hint: str | None
                ) -> dict:
     answer = _not_located(snapshot, "address_not_found", lang, translate)
+    answer["suggestions"] = []
     if hint is not None:
         answer["next_steps"] = translate(hint)
     return answer

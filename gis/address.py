@@ -259,8 +259,8 @@ class AddressGrammar:
         province, city = profile.province_short, profile.city_short
         district = profile.short_name
         # The province, city and district, full or short, in any order. A short form
-        # (长春, 二道) may begin a street name, so it only goes when another prefix
-        # follows it or came before it.
+        # (the city or district without 市/区) may begin a name, so it only goes when
+        # another prefix follows it or came before it.
         self._full_prefixes = {profile.province, profile.city, profile.name}
         words = {*self._full_prefixes, province, city, district, "中国"}
         self._prefix_word = re.compile(_alternation(words))
@@ -293,7 +293,7 @@ class AddressGrammar:
             short = m.group() not in self._full_prefixes
             if short and (rest[0] in "省市区县" or not (
                     after_short or self._prefix_word.match(rest) or rest[0].isascii())):
-                return text  # 长春藤华庭 after 二道区 is a name
+                return text  # a 小区 named after the city, after the district: a name
             text, after_short = rest, short
 
     def normalize(self, text: str) -> str:
