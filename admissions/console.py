@@ -126,8 +126,11 @@ def search(snapshot: Snapshot, session: Session, query: str, lang: str = "zh",
     except XuequError:
         answer = None
     matched = None
-    if answer is not None and answer["status"] not in ("address_not_found",
-                                                        "address_ambiguous"):
+    if answer is not None and answer["status"] == "address_ambiguous" and \
+            answer.get("candidates"):
+        # the same decision as the parents' page: read the candidates, ask which one
+        result.spoken = read_aloud(answer, translate)
+    elif answer is not None and answer["status"] != "address_not_found":
         result.answer, result.spoken = answer, read_aloud(answer, translate)
         matched = (answer.get("location") or {}).get("matched_address")
         located.append(ConsoleResult("address", matched or text, result.spoken, matched or text))

@@ -89,17 +89,37 @@ FALLBACK = {
 }
 
 
+CANDIDATES_READ = 5
+
+
+def _which_one(answer: dict, t: Translate) -> str:
+    """An ambiguous query: the candidates, and a question; never a school."""
+    candidates = answer.get("candidates") or []
+    street = answer.get("street")
+    if street and street.get("numbers"):
+        return t(N_("%(street)s经过不同的学区，请问您家是%(street)s多少号？")) % {
+            "street": street["name"]}
+    names = LIST_SEPARATOR.join(c["address"] for c in candidates[:CANDIDATES_READ])
+    return t(N_("找到%(n)s个相近的地址：%(names)s。请问您家是哪一个？")) % {
+        "n": len(candidates), "names": names}
+
+
 def read_aloud(answer: dict, translate: Translate = _identity) -> str:
     t = translate
     sentences: list[str] = []
     primary = answer.get("primary", {}).get("zones", [])
     middle = answer.get("middle", {}).get("zones", [])
-    if primary or middle:
+    if answer.get("status") == "address_ambiguous" and answer.get("candidates"):
+        sentences.append(_which_one(answer, t))
+        primary = middle = []
+    elif primary or middle:
+        if answer.get("address_confirmed") is False and answer.get("note"):
+            sentences.append(answer["note"])
         parts = ([_primary_sentence(primary, t)] if primary else []) + \
             ([_middle_sentence(middle, t)] if middle else [])
         sentences.append("；".join(parts) + "。")
         sentences.extend(_warnings(answer, t))
-    elif answer.get("status") in FALLBACK:
+    if not (primary or middle) and not sentences and answer.get("status") in FALLBACK:
         sentences.append(t(FALLBACK[answer["status"]]))
     admission = answer.get("admission") or {}
     if primary or answer.get("status") == "unzoned":

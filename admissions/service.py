@@ -2,14 +2,15 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from admissions.answer import Translate, _identity, compose
 from admissions.content import load_current_cycle
-from gis.address import AddressGrammar, AddressQuery
+from gis.address import AddressGrammar, AddressQuery, latin_only, unreadable_kind
+from gis import pinyin
 from gis.district import DistrictProfile
 from gis.gazetteer import Gazetteer, Place
 from gis.geocoding import GazetteerGeocoder, GeocodeResult
@@ -17,7 +18,7 @@ from gis.point import WGS84Point
 from gis.providers import OnlineProvider, with_providers
 from gis.suggest import Suggester
 from zones import storage
-from zones.errors import N_, InvalidData
+from zones.errors import N_, InvalidData, InvalidParameter
 from zones.index import ZoneIndex
 from zones.inputs import parse_point
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
@@ -41,6 +42,8 @@ class Snapshot:
     geocoder: GazetteerGeocoder | None = None
     suggester: Suggester | None = None
     basemap: dict | None = None  # layer → GeoJSON FeatureCollection (streets, 小区, 街道)
+    # each place's zones, filled as candidates are checked (it lives with this data)
+    zone_keys: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.geocoder is None:
@@ -130,6 +133,166 @@ def _candidates(result: GeocodeResult) -> list[dict]:
             for c in result.candidates]
 
 
+# ---- never a silent guess, no dead ends ----------------------------------------------------
+
+ZoneKey = tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]
+MAX_CHOICES = 12  # candidates shown for a street's zones or a 小区's buildings
+SAME_ZONE_MIN = 0.8  # a weaker best candidate may be no place the family meant at all
+
+
+def _facts(place: Place) -> AddressFacts:
+    return AddressFacts(street=place.street, number=place.number, xiaoqu=place.xiaoqu)
+
+
+def zone_key(snapshot: Snapshot, place: Place) -> ZoneKey:
+    """(status, ((level, zone ids), ...)) of a place: equal keys mean the same schools."""
+    cache_key = (place.address, place.lat, place.lng)
+    known = snapshot.zone_keys.get(cache_key)
+    if known is None:
+        result = snapshot.index.lookup(WGS84Point(place.lat, place.lng), facts=_facts(place))
+        known = (result.status, tuple(
+            (level, tuple(m.zone.zone_id for m in r.matches))
+            for level, r in sorted(result.levels.items())))
+        snapshot.zone_keys[cache_key] = known
+    return known
+
+
+def _schools_of(snapshot: Snapshot, key: ZoneKey, level: str) -> list[str]:
+    zones = {z.zone_id: z for z in snapshot.zone_set.zones}
+    ids = dict(key[1]).get(level, ())
+    return [snapshot.schools[c].name for z in ids for c in zones[z].school_codes
+            if c in snapshot.schools]
+
+
+def _choice(snapshot: Snapshot, place: Place, score: float | None = None) -> dict:
+    """A candidate that resolves exactly when chosen: `id` goes back as `place=`."""
+    key = zone_key(snapshot, place)
+    out = {**place_summary(place), "id": place.address,
+           "primary_schools": _schools_of(snapshot, key, "primary"),
+           "middle_schools": _schools_of(snapshot, key, "middle")}
+    if score is not None:
+        out["confidence"] = round(score, 3)
+    return out
+
+
+def _one_zone(snapshot: Snapshot, places: list[Place]) -> bool:
+    keys = {zone_key(snapshot, p) for p in places}
+    return len(keys) == 1 and next(iter(keys))[0] != "boundary"  # one answer for all
+
+
+def _unconfirmed(answer: dict, translate: Translate, note: str) -> dict:
+    """The zone is certain, the exact address is not: say so."""
+    answer["address_confirmed"] = False
+    answer["note"] = translate(note)
+    return answer
+
+
+NOTE_SAME_ZONE = N_("没有确认到您家的具体地址，但这些候选地址都在同一学区，结果如下。")
+NOTE_STREET_ONE_ZONE = N_("没有确认到门牌号，但这条街路全部在同一学区，结果如下。")
+NOTE_XIAOQU_ONE_ZONE = N_("没有确认到楼栋，但这个小区全部在同一学区，结果如下。")
+ASK_NUMBER = N_("%(street)s经过不同的学区，请补充门牌号（本街路已知门牌 %(low)s–%(high)s 号）。")
+ASK_BUILDING = N_("%(xiaoqu)s的楼栋分属不同学区，请选择您家所在的楼栋。")
+ASK_WHICH = N_("找到几个名称相近的地方，它们属于不同学区，请选择您家的地址。")
+
+
+def _answer_place(snapshot: Snapshot, place: Place, location: dict, levels, lang, translate
+                  ) -> dict:
+    return answer_point(snapshot, WGS84Point(place.lat, place.lng), levels=levels,
+                        lang=lang, translate=translate, facts=_facts(place), location=location)
+
+
+def _answer_street(snapshot: Snapshot, result: GeocodeResult, levels, lang, translate
+                   ) -> dict:
+    houses = snapshot.geocoder.houses_on(result.street)
+    if not houses:
+        return _not_located(snapshot, "address_not_found", lang, translate)
+    middle = houses[len(houses) // 2]
+    street = {"name": result.street, "number": result.number,
+              "numbers": [houses[0].number, houses[-1].number]}
+    if _one_zone(snapshot, houses):
+        location = _location(middle.lng, middle.lat, "gazetteer", matched_address=result.street,
+                             confidence=0.9, method="street")
+        answer = _answer_place(snapshot, middle, location, levels, lang, translate)
+        answer["street"] = street
+        return _unconfirmed(answer, translate, NOTE_STREET_ONE_ZONE)
+    groups: dict[ZoneKey, list[Place]] = {}
+    for house in houses:
+        groups.setdefault(zone_key(snapshot, house), []).append(house)
+    choices = []
+    for members in sorted(groups.values(), key=lambda m: m[0].number):
+        choice = _choice(snapshot, members[len(members) // 2])
+        choice["numbers"] = [members[0].number, members[-1].number]
+        choices.append(choice)
+    answer = _not_located(snapshot, "address_ambiguous", lang, translate,
+                          choices[:MAX_CHOICES])
+    answer["street"] = street
+    answer["next_steps"] = translate(ASK_NUMBER) % {
+        "street": result.street, "low": street["numbers"][0], "high": street["numbers"][1]}
+    return answer
+
+
+def _answer_found(snapshot: Snapshot, result: GeocodeResult, levels, lang, translate) -> dict:
+    place = result.place
+    location = _location(place.lng, place.lat, result.source, matched_address=place.address,
+                         confidence=result.confidence, method=result.method)
+    members = snapshot.geocoder.buildings_of(place.address) if place.kind == "xiaoqu" else []
+    if members and not _one_zone(snapshot, [place, *members]):
+        answer = _not_located(snapshot, "address_ambiguous", lang, translate,
+                              [_choice(snapshot, b) for b in members][:MAX_CHOICES])
+        answer["next_steps"] = translate(ASK_BUILDING) % {"xiaoqu": place.address}
+        return answer
+    answer = _answer_place(snapshot, place, location, levels, lang, translate)
+    if members:
+        return _unconfirmed(answer, translate, NOTE_XIAOQU_ONE_ZONE)
+    answer["address_confirmed"] = True
+    return answer
+
+
+def _answer_ambiguous(snapshot: Snapshot, result: GeocodeResult, levels, lang, translate
+                      ) -> dict:
+    places = [c.place for c in result.candidates]
+    if len(places) > 1 and result.best.score >= SAME_ZONE_MIN and _one_zone(snapshot, places):
+        best = result.best
+        location = _location(best.place.lng, best.place.lat, result.source,
+                             matched_address=None, confidence=round(best.score, 3),
+                             method="same_zone")
+        answer = _answer_place(snapshot, best.place, location, levels, lang, translate)
+        answer["candidates"] = [_choice(snapshot, c.place, c.score) for c in result.candidates]
+        return _unconfirmed(answer, translate, NOTE_SAME_ZONE)
+    answer = _not_located(snapshot, "address_ambiguous", lang, translate,
+                          [_choice(snapshot, c.place, c.score) for c in result.candidates])
+    answer["next_steps"] = translate(ASK_WHICH)
+    return answer
+
+
+NOT_AN_ADDRESS = {
+    "symbols": N_("这里只有符号或表情，没有地址。请输入街路和门牌号，或小区名称。"),
+    "digits": N_("只有数字，无法确定是哪条街路。请在门牌号前加上街路或小区名称。"),
+    "script": N_("无法识别这种文字。请用中文（或汉语拼音）输入地址。"),
+}
+NOT_FOUND_MIXED = N_("没有找到这个地址。地址中混有字母和汉字，请全部用汉字输入，或检查拼音的拼写。")
+NOT_FOUND_LATIN = N_(
+    "没有找到与这段拼音或字母相符的地址。请改用汉字输入，或输入完整的拼音和门牌号。")
+
+
+def _not_found(snapshot: Snapshot, lang: str, translate: Translate, hint: str | None
+               ) -> dict:
+    answer = _not_located(snapshot, "address_not_found", lang, translate)
+    answer["suggestions"] = []
+    if hint is not None:
+        answer["next_steps"] = translate(hint)
+    return answer
+
+
+def answer_place(snapshot: Snapshot, place_id: str, *, levels: tuple[Level, ...] = LEVELS,
+                 lang: str = "zh", translate: Translate = _identity) -> dict:
+    """A chosen candidate (`place=` its id): exactly that place, never a new search."""
+    result = snapshot.geocoder.resolve_id(place_id)
+    if result.status != "found":
+        raise InvalidParameter(N_("这个候选地址已不在地址库中，请重新输入地址。"), field="place")
+    return _answer_found(snapshot, result, levels, lang, translate)
+
+
 def geocode(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult:
     """The gazetteer's answer, or an online provider's when configured and the gazetteer
     is unsure; another district's address is status "other_district"."""
@@ -147,23 +310,24 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
     if coordinates is not None:  # someone pasted "lat,lng" into the address box
         return answer_point(snapshot, parse_point(*coordinates, snapshot.profile),
                             levels=levels, lang=lang, translate=translate)
+    unreadable = unreadable_kind(query.text)
+    if unreadable is not None:  # 🏠🏫, 1226, Москва: say what is missing, search nothing
+        return _not_found(snapshot, lang, translate, NOT_AN_ADDRESS[unreadable])
     result = geocode(snapshot, query)
     if result.status == "other_district":  # 北京市朝阳区...: say where, not "not found"
         answer = _not_located(snapshot, "outside_district", lang, translate)
         answer["other_district"] = result.other_district
         return answer
+    if result.status == "street":
+        return _answer_street(snapshot, result, levels, lang, translate)
     if result.status == "ambiguous":
-        return _not_located(snapshot, "address_ambiguous", lang, translate,
-                            _candidates(result))
+        return _answer_ambiguous(snapshot, result, levels, lang, translate)
     if result.status != "found":
-        answer = _not_located(snapshot, "address_not_found", lang, translate)
+        hint = NOT_FOUND_LATIN if latin_only(query.text) else (
+            NOT_FOUND_MIXED if pinyin.has_latin(query.text.lower()) else None)
+        answer = _not_found(snapshot, lang, translate, hint)
         # weak candidates are still worth offering ("did you mean")
         answer["suggestions"] = [c for c in _candidates(result)
                                  if c["confidence"] >= SUGGESTION_MIN][:3]
         return answer
-    place = result.place
-    location = _location(place.lng, place.lat, result.source, matched_address=place.address,
-                         confidence=result.confidence, method=result.method)
-    facts = AddressFacts(street=place.street, number=place.number, xiaoqu=place.xiaoqu)
-    return answer_point(snapshot, WGS84Point(place.lat, place.lng), levels=levels,
-                        lang=lang, translate=translate, facts=facts, location=location)
+    return _answer_found(snapshot, result, levels, lang, translate)

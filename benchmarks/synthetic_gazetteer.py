@@ -21,7 +21,7 @@ STREET_SUFFIXES = ("大街", "大路", "路", "街")
 XIAOQU_SUFFIXES = ("花园", "家园", "小区", "新城", "名苑", "佳苑", "花苑", "雅苑", "公馆",
                    "丽都", "华庭", "悦府", "新居", "嘉园")
 LANDMARK_SUFFIXES = ("公园", "广场", "市场", "医院", "派出所", "商场", "体育馆", "图书馆")
-X0, Y0, X1, Y1 = 505000.0, 4845000.0, 540000.0, 4868000.0  # EPSG:4551 metres, Erdao
+X0, Y0, X1, Y1 = 448000.0, 4847500.0, 485000.0, 4869000.0  # EPSG:4551 metres: the sample bbox
 
 
 def _unique_names(rng: random.Random, suffixes, n: int, used: set[str]) -> list[str]:

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import opencc
+
 from gis.district import DistrictProfile
 
 MAX_LENGTH = 200
@@ -58,10 +60,11 @@ _NOT_DISTRICT = set("小社园校厂景街城营矿片分楼院站组东西南�
 
 _STREET_SUFFIX = "大街|大路|胡同|路|街|道|巷"
 _HOUSE = re.compile(
-    rf"(?P<street>[{_CJK}]{{1,12}}?(?:{_STREET_SUFFIX}))"
+    rf"(?P<street>(?:[a-z]{{2,30}})?[{_CJK}]{{0,12}}?(?:{_STREET_SUFFIX}))"
     r"(?P<number>\d{1,6})(?:-(?P<number_to>\d{1,6}))?"
     r"(?:号(?!楼)院?(?P<suffix>附\d{1,4}号?|之\d{1,4}|[甲乙丙丁])?|$)")
 _STREET_END = re.compile(f"(?:{_STREET_SUFFIX})$")
+_STREET_START = re.compile(f"(?:{_STREET_SUFFIX})")  # 吉林|大路: the prefix is the name
 _STREET_ONLY = re.compile(rf"[{_CJK}]{{1,12}}(?<!街道)(?:大街|大路|胡同|路|街|巷)")
 # Where a 小区 name written before its street ends (东盛花园|东盛大街120号).
 _XIAOQU_END = re.compile(r"花园|小区|家园|公寓|大厦|广场|新村|社区|街道|[苑园城府庭居镇乡村]")
@@ -73,11 +76,57 @@ _DETAIL_START = re.compile(r"第?(?<!\d)\d{1,3}(?:单元|门|层|楼|室|户)")
 _UNIT = re.compile(r"第?(?<!\d)(\d{1,3})(?:单元|门)")
 _ROOM = re.compile(r"(?<![\da-z])([a-z]?\d{1,6})(?:室|户|房)|(?:^|单元|门|层|楼)(\d{2,6})$")
 
+# Pinyin-IME slips in the generic words, where the number pins the meaning: 自由大陆37号,
+# 临河阶709号, 12好, 3冬2单元. Only right before / after digits, where no name would be.
+_SOUND_BEFORE_NUMBER = (
+    (re.compile(r"(?<=[\u4e00-\u9fff])[陆露录鹿禄炉芦卢](?=\d)"), "路"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])[阶接节界届皆杰结洁](?=\d)"), "街"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])[向项象像](?=\d)"), "巷"),
+)
+_SOUND_AFTER_NUMBER = (
+    (re.compile(rf"(?<=[\d{_NUMERAL_CHARS}])[好浩豪毫耗昊](?![楼])"), "号"),
+    (re.compile(rf"(?<=[\d{_NUMERAL_CHARS}])[冬动洞董懂](?=[\d{_NUMERAL_CHARS}]|单|门|$)"), "栋"),
+    (re.compile(rf"(?<=[\d{_NUMERAL_CHARS}])[搂喽篓](?=[\d{_NUMERAL_CHARS}]|单|门|$)"), "楼"),
+    (re.compile(r"(?<=\d)单[园圆原员](?=\d)"), "单元"),
+)
+# Tone marks and ü in typed pinyin (yuán dá jiē, lǜyuan): the toneless letters.
+_TONED = re.compile(r"[\u00c0-\u024f\u01cd-\u01dc\u1e00-\u1eff]")
+# Where the family says they are relative to a place: kept as detail, never a name.
+_DIRECTION = re.compile(
+    r"(?<!\d)(?:[东西南北]?(?:门口|门)|正门|后门|侧门|大门|[东西南北](?:侧|边|面)|斜?对面|对过|附近|旁边|周边|"
+    r"一带|里面|院内|后身)$")
+NEARBY_WORDS = ("对面", "对过", "附近", "旁边", "周边", "一带", "后身")
+
 _COORD = re.compile(
     r"^\s*[(\[]?\s*(-?\d{1,3}\.\d+)\s*°?\s*([nsewNSEW])?\s*[,;、\s]\s*"
     r"(-?\d{1,3}\.\d+)\s*°?\s*([nsewNSEW])?\s*[)\]]?\s*$")
 # Coordinates within this many degrees of the district tell their order by their ranges.
 REGION_MARGIN_DEG = 1.0
+
+
+_HAN_CHAR = re.compile(rf"[{_CJK}]")
+_LATIN_CHAR = re.compile(r"[a-zA-Z]")
+_DIGIT_CHAR = re.compile(r"[0-9０-９]")
+
+
+def unreadable_kind(text: str) -> str | None:
+    """Why a text can be no address of ours, before any search: "symbols" (emoji and
+    punctuation only), "digits" (a number without a street or 小区), "script" (letters of
+    another script: Москва, 東京 in kana...), or None (worth searching)."""
+    letters = [c for c in text if c.isalpha()]
+    foreign = [c for c in letters if not (_HAN_CHAR.match(c) or _LATIN_CHAR.match(c)
+                                          or unicodedata.normalize("NFKC", c).isascii()
+                                          or "\u00c0" <= c <= "\u024f")]
+    if not letters:
+        return "digits" if _DIGIT_CHAR.search(text) else "symbols"
+    if len(foreign) * 2 >= len(letters):
+        return "script"
+    return None
+
+
+def latin_only(text: str) -> bool:
+    """Only Latin letters (pinyin or English), digits and punctuation: no characters."""
+    return _HAN_CHAR.search(text) is None and _LATIN_CHAR.search(text) is not None
 
 
 class AddressTooLongError(ValueError):
@@ -118,6 +167,12 @@ class ParsedAddress:
     room: str | None = None
     detail: str | None = None
     subdistrict: str | None = None
+    side: str | None = None  # 东门, 对面, 附近: where the family is relative to the place
+
+    @property
+    def nearby(self) -> bool:
+        """Only near the place (对面, 附近): it may be across a zone's edge."""
+        return self.side in NEARBY_WORDS
 
     def location_key(self) -> str:
         """The normalised place without unit/room; 号楼/栋/幢/座 all become 栋."""
@@ -159,8 +214,17 @@ def _digits(match: re.Match) -> str:
     return chinese_numeral_value(match.group())
 
 
+def _toneless(match: re.Match) -> str:
+    c = match.group()
+    if c in "üǖǘǚǜ":
+        return "v"
+    return "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
+
+
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = _TONED.sub(_toneless, unicodedata.normalize("NFKC", text).lower())
+    for pattern, word in _SOUND_AFTER_NUMBER:  # 八百二十二好: before numerals become digits
+        text = pattern.sub(word, text)
     text = _RANGE_WORD.sub("-", text)
     text = _DROP_BETWEEN_DIGITS.sub("-", text)
     text = _DROP.sub("", text)
@@ -170,6 +234,8 @@ def _clean(text: str) -> str:
     text = _NUMERAL_AFTER_MARK.sub(_digits, text)
     text = _NUMERAL_RANGE_START.sub(_digits, text)
     text = _NUMERAL_AT_END.sub(_digits, text)
+    for pattern, word in (*_SOUND_BEFORE_NUMBER, *_SOUND_AFTER_NUMBER):
+        text = pattern.sub(word, text)
     return _NON_DIGIT_DASH.sub("", text)
 
 
@@ -192,21 +258,18 @@ class AddressGrammar:
         self.profile = profile
         province, city = profile.province_short, profile.city_short
         district = profile.short_name
-        # (prefix, whether it names the city): after the city, the bare district name
-        # (city name then district name, no suffixes) is a prefix too.
-        self._prefixes = (
-            (re.compile(f"中国(?={_alternation((province, city, district))})"), False),
-            (re.compile(f"{re.escape(profile.province)}|{re.escape(province)}"
-                        f"(?={re.escape(city)})"), False),
-            (re.compile(f"{re.escape(profile.city)}|{re.escape(city)}"
-                        f"(?={re.escape(district)})"), True),
-            (re.compile(re.escape(profile.name)), False),
-        )
-        self._bare_district = re.compile(re.escape(district))
+        # The province, city and district, full or short, in any order. A short form
+        # (the city or district without 市/区) may begin a name, so it only goes when
+        # another prefix follows it or came before it.
+        self._full_prefixes = {profile.province, profile.city, profile.name}
+        words = {*self._full_prefixes, province, city, district, "中国"}
+        self._prefix_word = re.compile(_alternation(words))
         self._known_other = re.compile(_alternation(profile.neighbours)) \
             if profile.neighbours else None
         self._subdistrict = re.compile(f"({_alternation(profile.subdistricts)})(?=.)") \
             if profile.subdistricts else None
+        # traditional characters (臨河街48號) are the same address in simplified ones
+        self._simplified = opencc.OpenCC("t2s")
         west, south, east, north = profile.bbox
         self._region_lng = (west - REGION_MARGIN_DEG, east + REGION_MARGIN_DEG)
         self._region_lat = (south - REGION_MARGIN_DEG, north + REGION_MARGIN_DEG)
@@ -219,18 +282,19 @@ class AddressGrammar:
     # ---- normalisation --------------------------------------------------------------------
 
     def _strip_prefixes(self, text: str) -> str:
-        after_city = False
+        after_short = False  # 吉林长春乐群街: a chain of short forms
         while True:
-            matches = ((p.match(text), is_city) for p, is_city in self._prefixes)
-            m, is_city = next(((m, c) for m, c in matches if m), (None, False))
-            if m is None and after_city:
-                m = self._bare_district.match(text)
+            m = self._prefix_word.match(text)
             if m is None:
                 return text
             rest = text[m.end():]
-            if not rest or _GENERIC_INSTITUTION.fullmatch(rest):
+            if not rest or _GENERIC_INSTITUTION.fullmatch(rest) or _STREET_START.match(rest):
                 return text
-            text, after_city = rest, is_city
+            short = m.group() not in self._full_prefixes
+            if short and (rest[0] in "省市区县" or not (
+                    after_short or self._prefix_word.match(rest) or rest[0].isascii())):
+                return text  # a 小区 named after the city, after the district: a name
+            text, after_short = rest, short
 
     def normalize(self, text: str) -> str:
         """Canonical spelling: half-width, no noise, digits for numbers, no province, city
@@ -238,6 +302,8 @@ class AddressGrammar:
         """
         if len(text) > MAX_LENGTH:
             raise AddressTooLongError(f"address longer than {MAX_LENGTH} characters")
+        if not text.isascii():
+            text = self._simplified.convert(text)
         # Removing a character can make a new neighbour pair (三-栋 -> 三栋); repeat to a
         # fixed point so normalize(normalize(x)) == normalize(x). Each round only shrinks
         # the text or turns numerals into digits, so it ends; two rounds are typical.
@@ -289,7 +355,10 @@ class AddressGrammar:
         Raises AddressTooLongError (more than MAX_LENGTH characters) or OtherDistrictError.
         Coordinates are not addresses: check `parse_coordinates` first.
         """
-        normalized = self.normalize(text)
+        return self.parse_normalized(text, self.normalize(text))
+
+    def parse_normalized(self, text: str, normalized: str) -> ParsedAddress:
+        """parse, for a text already normalised (normalize runs once per search)."""
         place = self._other_district(normalized)
         if place is not None:
             raise OtherDistrictError(place)
@@ -361,6 +430,10 @@ def _house(text: str) -> tuple[str, int, str | None, str, str] | None:
 
 def _parse_rest(text: str, normalized: str, rest: str, subdistrict: str | None
                 ) -> ParsedAddress:
+    side = None
+    d = _DIRECTION.search(rest)
+    if d and d.start() >= 2:
+        side, rest = d.group(), rest[:d.start()]
     street = number = suffix = None
     house = _house(rest)
     if house:
@@ -394,4 +467,4 @@ def _parse_rest(text: str, normalized: str, rest: str, subdistrict: str | None
         raw=text, normalized=normalized, street=street, number=number,
         number_suffix=suffix, xiaoqu=name or None, building=building,
         building_token=building_token, unit=int(unit_match.group(1)) if unit_match else None,
-        room=room, detail=detail or None, subdistrict=subdistrict)
+        room=room, detail=detail or None, subdistrict=subdistrict, side=side)

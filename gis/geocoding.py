@@ -25,6 +25,7 @@ from geopy.location import Location
 from gis import fuzzy_index, pinyin
 from gis.address import (
     AddressGrammar,
+    chinese_numeral_value,
     AddressTooLongError,
     OtherDistrictError,
     ParsedAddress,
@@ -32,23 +33,31 @@ from gis.address import (
 from gis.fuzzy_index import FuzzyIndex
 from gis.gazetteer import Place
 from gis.names import NameHit, NameSpace
-from gis.street_numbers import StreetNumbers
+from gis.street_numbers import BEYOND_END_FACTOR, StreetNumbers
 
 __all__ = ["AddressTooLongError", "Candidate", "GazetteerGeocoder", "GeocodeResult",
            "OtherDistrictError"]
 
 FOUND_MIN = 0.82       # below this the best candidate is only a suggestion
 MARGIN = 0.05          # the best must beat the runner-up by this much to be sure
+FUZZY_MARGIN = 0.1     # ...and by more when only character similarity found it
 CANDIDATE_MIN = 0.6    # weaker candidates are not worth showing
 MAX_CANDIDATES = 5
 NORMALIZED_SCORE = 0.98
 MISSING_BUILDING_FACTOR = 0.75  # 小区 known, building not: its entrance, as a candidate
+# A short name typed (丁香, dongsheng) is part of several 小区/landmarks: all are candidates.
+MAX_CONTAINING = 8
+PART_SCORE = 0.9  # the one name a short text is part of: sure, but not exact
+STREET_SURE = 0.9  # a street name resolved at least this well is the street meant
+NEARBY_FACTOR = 0.9  # 对面, 附近: near the place, not at it
+# 远达街 for 远达大街, 自由路 for 自由大路: the short form people say, unless another street has it
+_SHORT_STREET = (("大街", "街"), ("大路", "路"))
 
 _BUILDING_NUMBER = re.compile(r"(\d+)")
 _NUMBERS = re.compile(r"\d+")
 _PINYIN_SUFFIX = "haolou|hao|dong|zhuang|zuo"
 _PINYIN_ADDRESS = re.compile(
-    rf"^(?P<name>[a-z]+?)(?:(?P<number>\d{{1,5}})(?:{_PINYIN_SUFFIX})?)?(?P<rest>\d.*)?$")
+    rf"^(?P<name>[a-z]+?)(?:(?P<number>\d{{1,5}})(?:{_PINYIN_SUFFIX})?(?P<rest>.*))?$")
 _PINYIN_DETAIL = re.compile(r"(?:danyuan|men|shi|hu|ceng|lou)")
 
 
@@ -65,10 +74,12 @@ class Candidate:
 
 @dataclass(frozen=True)
 class GeocodeResult:
-    status: str  # found | ambiguous | not_found | other_district
+    status: str  # found | ambiguous | street | not_found | other_district
     candidates: tuple[Candidate, ...] = ()
     source: str = "gazetteer"  # or the online provider's name
     other_district: str | None = None  # the division the text names (北京市, 南关区...)
+    street: str | None = None  # status "street": the street meant, its number unknown
+    number: int | None = None  # the number typed past the street's end, if any
 
     @property
     def best(self) -> Candidate | None:
@@ -101,12 +112,26 @@ def decide(candidates: Iterable[Candidate]) -> GeocodeResult:
         return NOT_FOUND
     top = ranked[0].score
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if top >= FOUND_MIN and top - runner_up >= MARGIN:
+    margin = FUZZY_MARGIN if ranked[0].method == "fuzzy" else MARGIN
+    if top >= FOUND_MIN and top - runner_up >= margin:
         return GeocodeResult("found", tuple(ranked[:MAX_CANDIDATES]))
     shown = tuple(c for c in ranked[:MAX_CANDIDATES] if c.score >= CANDIDATE_MIN)
     if shown:
         return GeocodeResult("ambiguous", shown)
     return GeocodeResult("not_found", tuple(ranked[:MAX_CANDIDATES]))
+
+
+def decide_all(candidates: Iterable[Candidate]) -> GeocodeResult:
+    """Like decide, but every candidate is shown (parts of a name: one is as likely)."""
+    result = decide(candidates)
+    if result.status == "found":
+        return result
+    best: dict[str, Candidate] = {}
+    for c in candidates if isinstance(candidates, list) else ():
+        if c.place.address not in best or best[c.place.address].score < c.score:
+            best[c.place.address] = c
+    ranked = sorted(best.values(), key=lambda c: -c.score)[:MAX_CONTAINING]
+    return GeocodeResult("ambiguous", tuple(ranked)) if ranked else result
 
 
 def _rank_kind(place: Place) -> int:
@@ -152,11 +177,28 @@ class GazetteerGeocoder(Geocoder):
                 landmarks.setdefault(place.address, set()).update(place.aliases)
                 self._named[place.address] = place
         self.numbers = StreetNumbers(self.places)
-        self.streets = NameSpace(((s, ()) for s in sorted(self.numbers.streets())), _key)
+        self.streets = NameSpace(_street_entries(self.numbers.streets()), _key)
         self.xiaoqu = NameSpace(sorted(xiaoqu.items()), _key)
         self.landmarks = NameSpace(sorted(landmarks.items()), _key)
         self._all_keys = list(self._by_key)
         self._all = FuzzyIndex(self._all_keys)
+        self._members: dict[str, list[Place]] = {}
+        for place in self.places:
+            if place.kind == "building" and place.xiaoqu:
+                self._members.setdefault(place.xiaoqu, []).append(place)
+        # Names as the data spells them (not 丁香 for 丁香小区): typing one is no guess.
+        owners: dict[str, set[str]] = {}
+        for name, aliases in (*xiaoqu.items(), *landmarks.items()):
+            for text in (name, *aliases):
+                if _key(text):
+                    owners.setdefault(_key(text), set()).add(name)
+        self._full_names = set(owners)
+        self._name_keys = [(k, tuple(v)) for k, v in owners.items()]
+        sounds: dict[str, set[str]] = {}
+        for k, names in self._name_keys:
+            for sound in pinyin.name_keys(k):
+                sounds.setdefault(sound, set()).update(names)
+        self._name_sounds = [(k, tuple(v)) for k, v in sounds.items()]
 
     def _add_key(self, key: str, place: Place) -> None:
         if key:
@@ -201,8 +243,11 @@ class GazetteerGeocoder(Geocoder):
         place = self._exact.get(text)
         if place is not None:
             return GeocodeResult("found", (Candidate(place, 1.0, "exact"),))
+        return self._search(text, self.grammar.normalize(text))
+
+    def _search(self, text: str, normalized: str) -> GeocodeResult:
         try:
-            parsed = self.grammar.parse(text)
+            parsed = self.grammar.parse_normalized(text, normalized)
         except OtherDistrictError as exc:
             return GeocodeResult("other_district", other_district=exc.place)
         key = parsed.normalized
@@ -211,29 +256,138 @@ class GazetteerGeocoder(Geocoder):
         for k in dict.fromkeys((key, parsed.location_key())):
             found = self._by_key.get(k)
             if found:
-                return decide(Candidate(p, NORMALIZED_SCORE, "normalized") for p in found)
+                score = NORMALIZED_SCORE * (NEARBY_FACTOR if parsed.nearby else 1.0)
+                return decide(Candidate(p, score, "normalized") for p in found)
+        name_only = parsed.number is None and parsed.building_token is None
+        if name_only:
+            street = self._street_only(parsed)
+            if street is not None:
+                return street
         result = decide(self._structured(parsed, fuzzy=False))
         if result.status == "found":
-            return result
+            return self._with_containing(result, parsed, key) if name_only else result
         candidates = list(result.candidates)
         candidates += self._structured(parsed, fuzzy=True)
         candidates += self._whole_name(parsed.location_key() or key)
         if pinyin.has_latin(key):
             candidates += self._pinyin(key)
-        result = decide(candidates)
         city = self.grammar.bare_city
-        if result.status != "found" and key.startswith(city) and len(key) > len(city) + 2:
+        if key.startswith(city) and len(key) > len(city) + 2:
             # the city without 市 is not stripped by normalize (it may begin a street
             # name), but the city followed by a whole address means the city
-            result = decide([*result.candidates,
-                             *self.search(key[len(city):]).candidates])
+            rest = self._search(key[len(city):], key[len(city):])
+            if rest.status in ("found", "street"):
+                return rest
+            candidates += rest.candidates
+        result = decide(candidates)
+        if name_only:
+            return self._with_containing(result, parsed, key)
+        if result.status != "found" and parsed.street and parsed.number is not None:
+            past_end = self._past_end(parsed.street, parsed.number)
+            if past_end is not None:
+                return past_end
         return result
 
+    # ---- never a silent guess, no dead ends -----------------------------------------------
+
+    def _street_only(self, parsed: ParsedAddress) -> GeocodeResult | None:
+        """"临河街", "linhejie", "lhj": a street without a number."""
+        text = parsed.xiaoqu or parsed.street or ""
+        if not text or (parsed.xiaoqu and parsed.street):
+            return None
+        hits = self.streets.resolve(text, limit=2)
+        if not hits or hits[0].score < STREET_SURE:
+            return None
+        if len(hits) > 1 and hits[1].score >= hits[0].score - MARGIN:
+            return None
+        if self.xiaoqu.resolve(text, fuzzy=False) or self.landmarks.resolve(text, fuzzy=False):
+            return None
+        return GeocodeResult("street", street=hits[0].name)
+
+    def _past_end(self, street: str, number: int) -> GeocodeResult | None:
+        hits = self.streets.resolve(street, limit=2)
+        if not hits or hits[0].score < STREET_SURE or \
+                (len(hits) > 1 and hits[1].score >= hits[0].score - MARGIN):
+            return None
+        match = self.numbers.locate(hits[0].name, number)
+        if match is not None and match.factor > BEYOND_END_FACTOR:
+            return None
+        return GeocodeResult("street", street=hits[0].name, number=number)
+
+    def _with_containing(self, result: GeocodeResult, parsed: ParsedAddress,
+                         key: str) -> GeocodeResult:
+        """A text that is only part of a name (丁香, 东盛, dongsheng) means every 小区 or
+        landmark it is part of: never only the first one found."""
+        text = parsed.xiaoqu or key
+        if len(text) < 2 or text in self._full_names:
+            return result
+        sound = text if pinyin.has_latin(text) and not pinyin.has_han(text) else None
+        if sound is not None and len(sound) < 4:
+            return result
+        containing = self._containing(text, sound)
+        known = {result.best.place.address} if result.best else set()
+        others = [p for p in containing if p.address not in known]
+        if result.status == "found":
+            if not others:
+                return result
+            top = result.best
+            return GeocodeResult("ambiguous", (top, *(
+                Candidate(p, min(top.score, PART_SCORE) - 0.01, "part") for p in others))[
+                    :MAX_CONTAINING])
+        if len(containing) == 1 and not any(c.score >= FOUND_MIN for c in result.candidates):
+            return GeocodeResult("found", (Candidate(containing[0], PART_SCORE, "part"),))
+        if containing:
+            parts = [Candidate(p, PART_SCORE - 0.01 * i, "part")
+                     for i, p in enumerate(containing)]
+            return decide_all([*parts, *result.candidates])
+        return result
+
+    def _containing(self, text: str, sound: str | None) -> list[Place]:
+        if sound is not None:
+            names = {n for s, owners in self._name_sounds for n in owners if sound in s}
+        else:
+            names = {n for k, owners in self._name_keys for n in owners if text in k}
+        places = [self._named[n] for n in names if n in self._named]
+        return sorted(places, key=lambda p: (len(p.address), p.address))
+
+    def resolve_id(self, place_id: str) -> GeocodeResult:
+        """A candidate's id (its address) back to exactly that place: the gazetteer's own
+        record, or the interpolated house it stood for. Never fuzzy."""
+        place = self._exact.get(place_id)
+        if place is not None:
+            return GeocodeResult("found", (Candidate(place, 1.0, "chosen"),))
+        try:
+            parsed = self.grammar.parse(place_id)
+        except ValueError:
+            return NOT_FOUND
+        if parsed.street in self.streets and parsed.number is not None:
+            match = self.numbers.locate(parsed.street, parsed.number)
+            if match is not None:
+                return GeocodeResult("found", (Candidate(match.place, match.factor,
+                                                         "chosen"),))
+        return NOT_FOUND
+
+    def buildings_of(self, xiaoqu: str) -> list[Place]:
+        return self._members.get(xiaoqu, [])
+
+    def houses_on(self, street: str) -> list[Place]:
+        return self.numbers.houses(street)
+
     def _structured(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:
+        out = self._structured_places(parsed, fuzzy=fuzzy)
+        if parsed.nearby:
+            out = [Candidate(c.place, c.score * NEARBY_FACTOR, c.method) for c in out]
+        return out
+
+    def _structured_places(self, parsed: ParsedAddress, *, fuzzy: bool) -> list[Candidate]:
         out: list[Candidate] = []
         label = _building_label(parsed.building_token)
         if parsed.xiaoqu:
-            out += self._in_xiaoqu(parsed.xiaoqu, label, fuzzy=fuzzy)
+            inside = self._in_xiaoqu(parsed.xiaoqu, label, fuzzy=fuzzy)
+            if label is None and parsed.number is not None:  # a number it does not use
+                inside = [Candidate(c.place, c.score * MISSING_BUILDING_FACTOR, c.method)
+                          for c in inside]
+            out += inside
             if label is None and not parsed.street:
                 out += [self._named_candidate(h) for h in
                         self.landmarks.resolve(parsed.xiaoqu, fuzzy=fuzzy)]
@@ -285,7 +439,7 @@ class GazetteerGeocoder(Geocoder):
     def _pinyin(self, key: str) -> list[Candidate]:
         """"dongshengdajie120hao", "dongshenghuayuan3haolou2danyuan": the name in pinyin,
         then the house or building number."""
-        sound = pinyin.char_key(key)
+        sound = pinyin.spoken_numbers(pinyin.char_key(key), chinese_numeral_value)
         m = _PINYIN_ADDRESS.match(sound)
         if m is None:
             return []
@@ -307,6 +461,17 @@ class GazetteerGeocoder(Geocoder):
             out += [Candidate(self._named[h.name], h.score, "pinyin")
                     for h in self.landmarks.resolve(name, limit=3)]
         return out
+
+
+def _street_entries(streets: set[str]) -> list[tuple[str, tuple[str, ...]]]:
+    entries = {s: [] for s in streets}
+    for street in sorted(streets):
+        for long, short in _SHORT_STREET:
+            if street.endswith(long) and len(street) > len(long) + 1:
+                alias = street[:-len(long)] + short
+                if alias not in streets and not any(alias in v for v in entries.values()):
+                    entries[street].append(alias)
+    return [(s, tuple(a)) for s, a in sorted(entries.items())]
 
 
 def _method(hit: NameHit, default: str) -> str:

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 from collections.abc import Callable
 
+from rapidfuzz.distance import Levenshtein
+
 from gis import pinyin
 from gis.fuzzy_index import FuzzyIndex
 
 EXACT, ALIAS, PINYIN = 1.0, 0.97, 0.95
+SLIP_MIN_LETTERS = 7  # dongsheng: 9 letters; a slip in a shorter sound is another name
+SLIP_COST = 0.06  # one slip: 0.89, still found when no other name is as close
+INITIALS = 0.9  # dsdj for 东盛大街: sure only when no other name has the same initials
 TRANSPOSED = 0.92  # the same characters in another order: a slip, not another name
 # A known name (3 characters or more: 荣光 alone says little) followed by more words
 # (北门, 对面, 附近): worth offering, never sure
@@ -45,6 +50,7 @@ class NameSpace:
         self._key = key
         self._by_key: dict[str, dict[str, float]] = {}
         self._by_pinyin: dict[str, set[str]] = {}
+        self._by_initials: dict[str, set[str]] = {}
         keys: list[str] = []
         owners: list[str] = []
         for name, aliases in entries:
@@ -61,6 +67,8 @@ class NameSpace:
                     owners.append(name)
                     for sound in pinyin.name_keys(variant):
                         self._by_pinyin.setdefault(sound, set()).add(name)
+                    if len(variant) >= 2:
+                        self._by_initials.setdefault(pinyin.initials(variant), set()).add(name)
         self.names = sorted(set(owners))
         self._owners = owners
         self._fuzzy = FuzzyIndex(keys)
@@ -70,8 +78,8 @@ class NameSpace:
     def __contains__(self, name: str) -> bool:
         return name in self.names
 
-    def resolve(self, text: str, *, fuzzy: bool = True, limit: int = 8) -> list[NameHit]:
-        key = self._key(text)
+    def resolve(self, key: str, *, fuzzy: bool = True, limit: int = 8) -> list[NameHit]:
+        """`key`: a name as the grammar spells it (a part of a normalised text)."""
         if not key:
             return []
         hits: dict[str, NameHit] = {}
@@ -88,6 +96,9 @@ class NameSpace:
             for variant in {sound, core_sound(sound)}:
                 for name in self._by_pinyin.get(variant, ()):
                     add(name, PINYIN, "pinyin")
+            if key.isascii() and key.isalpha() and 2 <= len(key) <= 8:
+                for name in self._by_initials.get(key, ()):
+                    add(name, INITIALS, "initials")
             for end in range(len(key) - 1, 2, -1):  # 东盛花苑北门对面: near 东盛花苑
                 for name in self._by_key.get(key[:end], {}):
                     add(name, CONTAINED, "fuzzy")
@@ -99,10 +110,22 @@ class NameSpace:
                     score = max(score, TRANSPOSED * 100)  # 凤街石 for 凤石街
                 add(self._owners[position], score / 100.0, "fuzzy")
             for position, score in self._pinyin_fuzzy.search(sound, limit):
-                for name in self._by_pinyin[self._sounds[position]]:
-                    add(name, (score / 100.0) ** 2 * PINYIN, "pinyin")
+                known = self._sounds[position]
+                similar = max((score / 100.0) ** 2 * PINYIN, slip_score(sound, known))
+                for name in self._by_pinyin[known]:
+                    add(name, similar, "pinyin")
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.name))
         return ranked[:limit]
+
+
+def slip_score(typed: str, known: str) -> float:
+    """One slip (a neighbouring key, a letter dropped or doubled) in a long pinyin string is
+    still that name; two only in a very long one."""
+    edits = Levenshtein.distance(typed, known, score_cutoff=2)
+    allowed = 1 if len(known) >= SLIP_MIN_LETTERS else 0
+    if len(known) >= 2 * SLIP_MIN_LETTERS:
+        allowed = 2
+    return PINYIN - SLIP_COST * edits if 0 < edits <= allowed else 0.0
 
 
 def core_sound(sound: str) -> str:

@@ -34,5 +34,35 @@ def name_keys(text: str) -> set[str]:
     return {char_key(text), phrase_key(text)}
 
 
+def initials(text: str) -> str:
+    """dsdj for 东盛大街: the first letter of each syllable (phrase readings)."""
+    return "".join(s[0] for s in lazy_pinyin(text) if s)
+
+
+_SPOKEN_DIGITS = {"yi": "一", "yao": "一", "er": "二", "liang": "两", "san": "三", "si": "四",
+                  "wu": "五", "liu": "六", "qi": "七", "ba": "八", "jiu": "九", "ling": "零",
+                  "shi": "十", "bai": "百", "qian": "千"}
+_SPOKEN_RUN = re.compile(
+    r"((?:liang|qian|ling|yao|jiu|liu|san|bai|shi|yi|er|si|wu|qi|ba)+)"
+    r"(?=(?:haolou|hao|dong|zhuang|zuo|lou|danyuan)(?:\d|danyuan|men|shi|ceng|lou|$)|$)")
+_SPOKEN_SYLLABLE = re.compile(r"liang|qian|ling|yao|jiu|liu|san|bai|shi|yi|er|si|wu|qi|ba")
+
+
+def spoken_numbers(sound: str, value) -> str:
+    """yibaijiushiqihao -> 197hao, liudong -> 6dong: numbers said in pinyin, where a
+    number is followed by 号/栋/楼 (or ends the text). `value` reads Chinese numerals."""
+    def digits(m: re.Match) -> str:
+        start = m.start()
+        if start == 0 or sound[start - 1].isdigit():  # lingdong... is 岭东, not 0栋
+            return m.group()
+        chars = "".join(_SPOKEN_DIGITS[t] for t in _SPOKEN_SYLLABLE.findall(m.group()))
+        return value(chars)
+    return _SPOKEN_RUN.sub(digits, sound)
+
+
 def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None

@@ -17,6 +17,7 @@ from gis.gazetteer import Place
 MAX_GAP = 160
 # Past either end of the known numbers, only this far is still "the same block".
 MAX_BEYOND_END = 4
+BEYOND_END_FACTOR = 0.8  # a number just past either end: its nearest house, unsure
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,12 @@ class StreetNumbers:
                     place.number, place)
         self._numbers = {k: sorted(v) for k, v in sides.items()}
         self._places = sides
+
+    def houses(self, street: str) -> list[Place]:
+        """The street's known houses, by number."""
+        both = [*self._places.get((street, 0), {}).values(),
+                *self._places.get((street, 1), {}).values()]
+        return sorted(both, key=lambda p: p.number)
 
     def streets(self) -> set[str]:
         return {street for street, _ in self._numbers}
@@ -64,7 +71,8 @@ class StreetNumbers:
         if abs(number - nearest) > MAX_BEYOND_END:
             return None
         near = places[nearest]
-        return NumberMatch(_synthetic(near, street, number, (near.lng, near.lat)), False, 0.8)
+        return NumberMatch(_synthetic(near, street, number, (near.lng, near.lat)), False,
+                           BEYOND_END_FACTOR)
 
 
 def _synthetic(near: Place, street: str, number: int, point: tuple[float, float]) -> Place:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from admissions.answer import Translate, school_summary
-from admissions.service import Snapshot, answer_address, answer_point
+from admissions.service import Snapshot, answer_address, answer_place, answer_point
 from gis.address import AddressQuery
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
@@ -17,8 +17,11 @@ from zones.errors import N_, NotFound
 
 def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
            ) -> dict:
-    target = p.point_or_address(args, snapshot.profile)
     levels = p.levels(args)
+    place_id = p.chosen_place(args)
+    if place_id is not None:
+        return answer_place(snapshot, place_id, levels=levels, lang=lang, translate=translate)
+    target = p.point_or_address(args, snapshot.profile)
     if isinstance(target, AddressQuery):
         return answer_address(snapshot, target, levels=levels, lang=lang, translate=translate)
     return answer_point(snapshot, target, levels=levels, lang=lang, translate=translate)

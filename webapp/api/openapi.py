@@ -79,6 +79,9 @@ def openapi_document() -> dict:
                                                       "maximum": 180}),
                     _param("address", "an address or 小区 name instead of lat/lng",
                            {"type": "string", "maxLength": 200}),
+                    _param("place", "the id of a chosen candidate (candidates[].id): "
+                           "resolves exactly to that place", {"type": "string",
+                                                              "maxLength": 200}),
                     _param("crs", "coordinate system of lat/lng",
                            {"type": "string", "enum": ["wgs84", "gcj02", "bd09"]}),
                     LEVEL,

@@ -22,6 +22,14 @@ def levels(params: Mapping[str, str]) -> tuple[str, ...]:
     return (level,)
 
 
+def chosen_place(params: Mapping[str, str]) -> str | None:
+    """`place`: the id of a candidate the family chose (it resolves exactly)."""
+    value = params.get("place")
+    if value is None:
+        return None
+    return parse_address(value, field="place").text
+
+
 def point_or_address(params: Mapping[str, str], profile: DistrictProfile
                      ) -> WGS84Point | AddressQuery:
     """Exactly one of: an address, or both lat and lng (in `crs`, WGS84 by default)."""

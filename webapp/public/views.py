@@ -61,7 +61,7 @@ def tiles():
 def lookup(form) -> tuple[dict | None, str | None]:
     """The answer for the form's address or point, or the error to show beside the form."""
     args = {k: v for k, v in form.items() if v != "" and k != "csrf_token"}
-    if not (args.get("address") or args.get("lat") or args.get("lng")):
+    if not (args.get("address") or args.get("place") or args.get("lat") or args.get("lng")):
         return None, None
     try:
         return logic.lookup(snapshot(), args, current_lang(), translate), None

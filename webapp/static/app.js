@@ -268,7 +268,12 @@
     if (!link) return;
     e.preventDefault();
     input.value = link.dataset.address;
-    searchAddress(link.dataset.address);
+    if (link.dataset.place) {  // a chosen candidate resolves exactly, never a new search
+      closeSuggestions();
+      fetchAnswer({ place: link.dataset.place }, true);
+    } else {
+      searchAddress(link.dataset.address);
+    }
   });
 
   renderRecent();

@@ -1,0 +1,114 @@
+"""Issue 12, item 1: what people really type, on the sample district — the issue's own
+examples verbatim, and properties over every clean gazetteer address."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from admissions.service import answer_address, zone_key
+from zones.inputs import parse_address
+
+LOCATED = ("assigned", "boundary")
+
+
+def _zones(answer: dict) -> tuple:
+    return tuple((level, tuple(z["zone_id"] for z in answer[level]["zones"]))
+                 for level in ("middle", "primary"))
+
+
+def _found(snapshot, text: str):
+    result = snapshot.geocoder.search(text)
+    assert result.status == "found", (text, result.status, result.candidates[:3])
+    return result.place.address
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("天石街48號", "天石街48号"),               # traditional characters (OpenCC)
+    ("吉林長春樂群街865號", "乐群街865号"),      # traditional, with province and city
+    ("自由大陆37号", "自由大路37号"),            # homophone of 路
+    ("临河阶709号", "临河街709号"),              # homophone of 街
+    ("yuan da jie555号", "远达大街555号"),       # pinyin with spaces, mixed with 号
+    ("yuán dá jiē 555 hào", "远达大街555号"),   # with tone marks
+    ("临河街一二二六号", "临河街1226号"),        # Chinese numerals digit by digit
+    ("临河街一千二百二十六号", "临河街1226号"),  # Chinese numerals with units
+    ("临河街１２２６号", "临河街1226号"),        # full-width digits
+    ("dongsheng大街120号", "东盛大街120号"),     # mixed pinyin and characters
+    ("东盛花苑3冬2单元301", "东盛花苑3栋"),      # homophone of 栋, unit and room
+    ("东盛大街120好", "东盛大街120号"),          # homophone of 号
+    ("二道区长春市临河街1226号", "临河街1226号"),  # prefixes in another order
+    ("长春二道临河街1226号", "临河街1226号"),
+    ("吉林省二道区临河街1226号", "临河街1226号"),
+    ("東盛花苑3棟2單元301室", "东盛花苑3栋"),
+    ("东盛公园东门", "东盛公园（示例）"),          # a landmark with a direction
+    ("dshy", "东盛花苑"),                          # initials
+])
+def test_real_spellings_find_the_place(sample_snapshot, typed, meant):
+    assert _found(sample_snapshot, typed) == meant
+
+
+def test_the_issue_numerals_become_one_number(sample_snapshot):
+    normalize = sample_snapshot.grammar.normalize
+    assert normalize("临河街一六六二号") == normalize("临河街一千六百六十二号") == "临河街1662号"
+
+
+def test_near_a_place_is_found_but_less_sure(sample_snapshot):
+    at = sample_snapshot.geocoder.search("东盛公园")
+    near = sample_snapshot.geocoder.search("东盛公园对面")
+    assert near.status == "found" and near.place == at.place
+    assert near.confidence < at.confidence
+
+
+def test_initials_of_a_street_answer_the_street(sample_snapshot):
+    result = sample_snapshot.geocoder.search("dsdj")
+    assert result.status == "street" and result.street == "东盛大街"
+
+
+def test_normalize_runs_once_per_search(sample_snapshot, monkeypatch):
+    grammar = sample_snapshot.geocoder.grammar
+    calls = []
+    original = type(grammar).normalize
+    monkeypatch.setattr(type(grammar), "normalize",
+                        lambda self, text: calls.append(text) or original(self, text))
+    for text in ("长春东盛花苑3号楼2单元301", "yuan da jie555号", "丁香", "临河阶709号"):
+        calls.clear()
+        sample_snapshot.geocoder.search(text)
+        assert len(calls) == 1, (text, calls)
+
+
+_CLEAN = st.sampled_from(range(10_000))
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(position=_CLEAN)
+def test_every_clean_gazetteer_address_resolves_to_its_zone(sample_snapshot, position):
+    places = sample_snapshot.gazetteer.places
+    place = places[position % len(places)]
+    answer = answer_address(sample_snapshot, parse_address(place.address))
+    expected = zone_key(sample_snapshot, place)
+    if expected[0] == "assigned":
+        assert answer["status"] == "assigned", place.address
+        assert _zones(answer) == expected[1], place.address
+
+
+# The sample's own prefixes, in any order (the code knows them only from district.json).
+PREFIXES = ["吉林省长春市二道区", "长春市二道区", "二道区", "长春二道", "二道区长春市", "吉林长春"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(position=_CLEAN, prefix=st.sampled_from(PREFIXES), traditional=st.booleans())
+def test_a_prefixed_or_traditional_clean_address_keeps_its_zone(sample_snapshot, position,
+                                                                prefix, traditional):
+    import opencc
+    places = [p for p in sample_snapshot.gazetteer.places if p.kind in ("house", "building")]
+    place = places[position % len(places)]
+    text = prefix + place.address
+    if traditional:
+        text = opencc.OpenCC("s2t").convert(text)
+    answer = answer_address(sample_snapshot, parse_address(text))
+    expected = zone_key(sample_snapshot, place)
+    if expected[0] == "assigned":
+        assert answer["status"] == "assigned", text
+        assert _zones(answer) == expected[1], text
