@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from admissions.calendar import timeline_calendar
 from admissions.content import localize
 from admissions.timeline import annotate
-from admissions.wizard import assess, checklist, parse_household
 from gis import crs
 from webapp.api import logic
+from webapp.api.eligibility import wizard_eligibility
 from webapp.i18n import current_lang, error_message, translate
 from webapp.public.mapview import build_map
 from webapp.public.tiles import tiles_from_config
@@ -70,6 +70,8 @@ def answer_context(answer: dict | None) -> dict:
         return {"answer": None}
     adm = answer.get("admission") or {}
     context = {"answer": answer, "timeline": annotate(adm.get("timeline", []), today()),
+               "timelines": {level: annotate(stages, today())
+                             for level, stages in adm.get("timelines", {}).items()},
                "consult": next((c for c in adm.get("channels", []) if c["id"] == "consult"),
                                None)}
     location = answer.get("location")
@@ -133,8 +135,7 @@ def answer_fragment():
 
 def _schools_for_wizard():
     current = snapshot()
-    return sorted((s for s in current.schools.values() if s.serves("primary")),
-                  key=lambda s: s.code)
+    return sorted(current.schools.values(), key=lambda s: s.code)
 
 
 @bp.route("/wizard", methods=["GET", "POST"])
@@ -145,13 +146,8 @@ def wizard():
     school = current.schools.get(form.get("school", ""))
     if request.method == "POST" and current.cycle:
         try:
-            household = parse_household(form, today())
-            born_by = dt.date.fromisoformat(current.cycle["age_rule"]["birth_on_or_before"])
-            assessment = assess(household, born_by=born_by,
-                                warning_cutoff=school.warning_cutoff if school else None)
-            result = {"assessment": assessment,
-                      "reasons": [translate(r) for r in assessment.reasons],
-                      **checklist(assessment, current.cycle, current_lang())}
+            result = wizard_eligibility(current, form, today=today(), lang=current_lang(),
+                                        translate=translate)
         except InvalidParameter as exc:
             error, field = error_message(exc), exc.field
     cycle = localize(current.cycle, current_lang()) if current.cycle else {}
