@@ -27,6 +27,7 @@
     for (var i = 0; i < blocks.length; i++) {
       var shown = holds(JSON.parse(blocks[i].getAttribute("data-ask-if")));
       blocks[i].hidden = !shown;
+      blocks[i].style.display = shown ? "" : "none";  // .field sets display, over [hidden]
       var inputs = blocks[i].querySelectorAll("input");
       for (var j = 0; j < inputs.length; j++) inputs[j].disabled = !shown;
     }
