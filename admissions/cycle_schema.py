@@ -277,6 +277,19 @@ def _groups(c: _Checker, questions: dict) -> None:
         _documents(c, group.get("documents", []), f"{path}.documents")
 
 
+def _results(c: _Checker) -> None:
+    kinds = c.listing(c.doc.get("results", []), "results")
+    c.ids(kinds, "results")
+    labels: set[str] = set()
+    for i, kind in enumerate(kinds):
+        kind = c.mapping(kind, f"results[{i}]")
+        c.text(kind, "label", f"results[{i}]")
+        c.text(kind, "next", f"results[{i}]")
+        if kind.get("label") in labels:
+            c.add(f"results[{i}].label", N_("结果名称“%(value)s”重复"), value=kind["label"])
+        labels.add(kind.get("label"))
+
+
 def check(doc) -> list[Problem]:
     """Every problem of the cycle document `doc` (parsed YAML), in document order."""
     c = _Checker({})
@@ -295,6 +308,7 @@ def check(doc) -> list[Problem]:
     categories = _categories(c, questions, tiers)
     stages = _timeline(c, tiers)
     _groups(c, questions)
+    _results(c)
     effect = doc.get("warning_effect")
     if effect is not None:
         effect = c.mapping(effect, "warning_effect")
