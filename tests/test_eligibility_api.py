@@ -137,5 +137,7 @@ def test_the_wizard_page_gives_the_same_answer(client, sample_snapshot):
     form = {**late, "school": school.code, "csrf_token": csrf_token(client, "/wizard")}
     html = client.post("/wizard", data=form).get_data(as_text=True)
     assert api["category"]["name"] in html and api["warning"]["text"] in html
+    for source in api["sources"]:
+        assert f'href="{source["url"]}"' in html
     for reason in api["reasons"]:
         assert reason.replace("“", "&#34;") in html or reason in html
