@@ -57,7 +57,7 @@ def test_typing_an_address_shows_the_answer_and_the_pin(page, sample_snapshot, h
     names = page.locator(".school-names").first.inner_text()
     assert sample_snapshot.schools[primary.matches[0].zone.school_codes[0]].name in names
     assert page.locator(".leaflet-marker-draggable").count() == 1
-    assert page.locator(".countdown").is_visible()
+    assert page.locator(".timeline-primary .countdown").is_visible()  # one per level
     screenshot(page, "map-answer-375")
     # The search is remembered in this browser only.
     page.reload()
