@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from admissions.content import localize
+from admissions.timeline import stages_for
 from zones.errors import N_
 from zones.index import LevelResult, PointResult
 from zones.model import LEVELS, School
@@ -68,6 +69,42 @@ def level_answer(result: LevelResult | None, schools: dict[str, School], level: 
     return {"status": result.status if result else None, "zones": zones}
 
 
+def _single_allocation(level_block: dict) -> str | None:
+    """The zone's allocation when the location has one zone (or all agree), else None."""
+    kinds = {z["allocation"] for z in level_block["zones"]}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def level_timelines(content: dict, answer: dict) -> dict[str, list[dict]]:
+    """Per level found at the location, only its steps for its zone's allocation: no
+    lottery step for a direct zone."""
+    return {level: stages_for(content["timeline"], level,
+                              allocation=_single_allocation(answer[level]))
+            for level in LEVELS if answer[level]["zones"]}
+
+
+def feeder_rule(content: dict, school: dict, middle: dict) -> dict | None:
+    """Which rule decides the middle school of a primary school's pupils at this address,
+    when the school names a feeder: the cycle's `feeder_rules` texts."""
+    rules, feeder = content.get("feeder_rules"), school.get("feeds")
+    if not rules or not feeder:
+        return None
+    middle_schools = [s for z in middle["zones"] for s in z["schools"]]
+    names = "、".join(s["name"] for s in middle_schools)
+    if feeder["code"] == school["code"]:
+        key = "nine_year"
+    elif any(z["allocation"] == "lottery" for z in middle["zones"]):
+        key = "lottery"
+    elif middle_schools and feeder["code"] not in {s["code"] for s in middle_schools}:
+        key = "differs"
+    elif middle_schools:
+        key = "same"
+    else:
+        return None
+    return {"rule": key, "text": rules[key] % {"feeder": feeder["name"], "middle": names},
+            "source": rules.get("source")}
+
+
 def admission_block(cycle: dict | None, assigned: list[School], lang: str,
                     translate: Translate = _identity) -> dict:
     if cycle is None:
@@ -101,6 +138,12 @@ def compose(*, status: str, location: dict | None, point: PointResult | None,
             for school in zone["schools"]:
                 assigned[school["code"]] = schools[school["code"]]
     answer["admission"] = admission_block(cycle, list(assigned.values()), lang, translate)
+    if cycle is not None:
+        content = localize(cycle, lang)
+        answer["admission"]["timelines"] = level_timelines(content, answer)
+        for zone in answer["primary"]["zones"]:
+            for school in zone["schools"]:
+                school["feeds_rule"] = feeder_rule(content, school, answer["middle"])
     answer["next_steps"] = translate(NEXT_STEPS[status]) % {"district": district_name} \
         if status in NEXT_STEPS else None
     answer["dataset"] = {"sample": sample}

@@ -7,18 +7,26 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admissions import cycle_schema
 from admissions.tables import AdmissionCycleRow
 from zones.errors import N_, InvalidData
 
-REQUIRED_KEYS = ("year", "timeline", "categories", "documents", "channels")
-
 
 def read_cycle_file(path: Path) -> dict:
-    with open(path, encoding="utf-8") as f:
-        content = yaml.safe_load(f)
-    missing = [k for k in REQUIRED_KEYS if k not in (content or {})]
-    if missing:
-        raise InvalidData(N_("招生内容文件缺少：%(keys)s"), keys="、".join(missing))
+    """The cycle document at `path`, checked (CycleInvalid names every problem's path);
+    each category gets `priority`, the rank of its tier."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            content = yaml.safe_load(f)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InvalidData(N_("招生规则文件无法读取：%(detail)s"), detail=str(exc)) from None
+    return with_priorities(cycle_schema.validate(content))
+
+
+def with_priorities(content: dict) -> dict:
+    rank = {tier: i + 1 for i, tier in enumerate(cycle_schema.tier_order(content))}
+    for category in content["categories"]:
+        category["priority"] = rank[category["tier"]]
     return content
 
 

@@ -30,3 +30,14 @@ def annotate(timeline: list[dict], today: dt.date) -> dict:
     upcoming = next((s for s in stages if s["state"] == UPCOMING), None)
     return {"stages": stages, "current": current, "next": upcoming,
             "next_deadline": next_deadline}
+
+
+def stages_for(timeline: list[dict], level: str, *, allocation: str | None = None,
+               tier: str | None = None) -> list[dict]:
+    """The stages that apply to a family of `level` in a zone of `allocation`, in `tier`;
+    a stage limited to lottery zones is left out for a direct zone, and so on. Unknown
+    allocation or tier keeps the stage."""
+    return [s for s in timeline
+            if s.get("level") in (level, "both")
+            and (allocation is None or s.get("allocation") in (None, allocation))
+            and (tier is None or tier in s.get("tiers", [tier]))]

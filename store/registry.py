@@ -7,6 +7,7 @@ from __future__ import annotations
 import admissions.accounts  # noqa: F401  users, login failures
 import admissions.inquiries  # noqa: F401  inquiries, steps, sequences
 import admissions.knowledge  # noqa: F401  FAQ, policies, revisions, search index
+import admissions.results  # noqa: F401  admission results families look up
 import admissions.tables  # noqa: F401  admission cycles
 import zones.audit  # noqa: F401  audit log
 import zones.notice_tables  # noqa: F401  公示 notices and comments

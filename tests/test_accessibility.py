@@ -65,6 +65,8 @@ def test_wizard_and_its_result_have_no_serious_violations(page, sample_snapshot)
     page.check("input[name=hukou_where][value=here]")
     page.check("input[name=hukou_with][value=grandparents]")
     page.check("input[name=home_owner][value=grandparents]")
+    page.check("input[name=parents_urban_home][value=no]")
+    page.check("input[name=hukou_since_birth][value=yes]")
     page.click("#wizard-form button[type=submit]")
     page.wait_for_selector("#result")
     assert axe_violations(page) == []

@@ -57,7 +57,7 @@ def test_typing_an_address_shows_the_answer_and_the_pin(page, sample_snapshot, h
     names = page.locator(".school-names").first.inner_text()
     assert sample_snapshot.schools[primary.matches[0].zone.school_codes[0]].name in names
     assert page.locator(".leaflet-marker-draggable").count() == 1
-    assert page.locator(".countdown").is_visible()
+    assert page.locator(".timeline-primary .countdown").is_visible()  # one per level
     screenshot(page, "map-answer-375")
     # The search is remembered in this browser only.
     page.reload()
@@ -235,7 +235,8 @@ def test_the_wizard_gives_a_category_and_prints_on_one_a4_page(page, sample_snap
     page.goto(f"/wizard?school={warned.code}")
     page.fill("#birth_date", "2021-08-31")
     page.check("input[name=hukou_where][value=here]")
-    page.check("input[name=hukou_with][value=parents]")
+    assert page.locator("[data-question=residence_permit]").is_hidden()  # not for this family
+    page.check("input[name=hukou_with][value=both_parents]")
     page.check("input[name=home_owner][value=parents]")
     page.fill("#moved_in", warned.warning_cutoff.isoformat())
     page.click("#wizard-form button[type=submit]")
@@ -267,10 +268,10 @@ def test_the_form_works_without_javascript(browser, live_server, home):
     screenshot(page, "nojs-answer-1280")
     page.goto("/wizard")
     page.fill("#birth_date", "2021-01-01")
-    page.check("input[name=hukou_where][value=outside]")
-    page.check("input[name=hukou_with][value=parents]")
-    page.check("input[name=home_owner][value=none]")
-    page.check("input[name=residence_permit]")
+    page.check("input[name=hukou_where][value=outside_city]")
+    page.check("input[name=hukou_with][value=both_parents]")   # shown without the script
+    page.check("input[name=home_owner][value=rented]")
+    page.check("input[name=residence_permit][value=yes]")
     page.click("#wizard-form button[type=submit]")
     assert "进城务工人员随迁子女" in page.locator(".category-result").inner_text()
     context.close()

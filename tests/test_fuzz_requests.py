@@ -7,6 +7,7 @@ its message in a `role="alert"` element; a refused inquiry leaves nothing in the
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from urllib.parse import quote
@@ -93,7 +94,9 @@ COVERED = {
     "api.openapi", "api.suggest_addresses", "api.district_geojson", "api.lookup",
     "api.schools", "api.school", "api.zones_geojson", "api.healthz",
     "api_hotline.api_faq_search", "api_hotline.api_submit_inquiry",
-    "api_hotline.api_inquiry_status",
+    "api_hotline.api_inquiry_status", "api_eligibility.api_eligibility",
+    "enrolment.lookup", "enrolment.staff_import", "enrolment.staff_commit",
+    "enrolment.cycle_check",
     "disclosure.complaints_home", "disclosure.new_inquiry", "disclosure.inquiry_status",
     "disclosure.faq", "disclosure.faq_entry", "disclosure.directory", "disclosure.document",
     "hotline.console_page", "hotline.area", "hotline.inquiry_list", "hotline.inquiry",
@@ -304,8 +307,9 @@ def test_map_page_form_post_never_fails(app, pairs):
     check_html(client.post("/", data=data))
 
 
-wizard_fields = ("school", "birth_date", "moved_in", "hukou_where", "hukou_with", "home_owner",
-                 "residence_permit", "parents_other_home", "lang")
+wizard_fields = ("school", "level", "birth_date", "moved_in", "hukou_where", "hukou_with",
+                 "home_owner", "residence_permit", "parents_urban_home", "primary_school",
+                 "special_group", "request", "lang")
 
 
 @FUZZ
@@ -673,3 +677,46 @@ def test_full_width_digits_from_a_chinese_keyboard_are_numbers(app):
     wide = client.get("/api/v1/lookup", query_string={"lat": "４３.８８", "lng": "１２５.４"})
     ascii_ = client.get("/api/v1/lookup", query_string={"lat": "43.88", "lng": "125.4"})
     assert wide.status_code == 200 and wide.get_json() == ascii_.get_json()
+
+
+eligibility_answers = st.dictionaries(
+    st.sampled_from(["level", "birth_date", "hukou_where", "hukou_with", "home_owner",
+                     "moved_in", "residence_permit", "primary_school", "request", "x"]),
+    json_values | st.sampled_from(["primary", "middle", "here", "both_parents", "parents",
+                                   "2021-03-01", "yes"]), max_size=8)
+
+
+@FUZZ
+@given(body=st.one_of(json_values, st.fixed_dictionaries(
+    {"answers": eligibility_answers},
+    optional={"zone_id": json_values | st.sampled_from(["P01", "M01"]),
+              "location": json_values | st.fixed_dictionaries({"lat": json_values,
+                                                               "lng": json_values})})),
+       lang=st.sampled_from(["zh", "en"]))
+def test_eligibility_api_refuses_any_json_cleanly(app, body, lang):
+    response = app.test_client().post(f"/api/v1/eligibility?lang={lang}", json=body)
+    check_json(response, lang, json.dumps(body, ensure_ascii=False))
+
+
+@FUZZ
+@given(pairs=params(("registration_no", "id_last4", "lang")))
+def test_results_lookup_never_fails(app, pairs):
+    client = app.test_client()
+    check_html(client.get("/results", query_string=MultiDict(pairs)))
+    data = MultiDict([*pairs, ("csrf_token", csrf_token(client, "/results"))])
+    response = client.post("/results", data=data)
+    assert response.status_code in (200, 400, 404)   # 400: the NUL guard
+    check_html(response)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300) | any_text.map(lambda t: ("登记编号,儿童姓名,身份证号,结果\n"
+                                                                 + t).encode("utf-8")),
+       path=st.sampled_from(["/staff/results", "/staff/cycle-check"]))
+def test_staff_results_and_cycle_uploads_never_fail(app, staff, content, path):
+    client, token = staff
+    check_html(client.post(path, data={"csrf_token": token,
+                                       "file": (io.BytesIO(content), "x.csv")},
+                           content_type="multipart/form-data"))
+    check_html(client.post("/staff/results/commit", data={"csrf_token": token,
+                                                          "token": content.hex()[:32]}))

@@ -26,6 +26,8 @@ SAMPLES = {
     "XUEQU_INQUIRY_RETENTION_DAYS": ("30", lambda s: s.inquiry_retention_days == 30),
     "XUEQU_INQUIRY_SUBMIT_LIMIT": ("1 per day", lambda s: s.inquiry_submit_limit == "1 per day"),
     "XUEQU_INQUIRY_LOOKUP_LIMIT": ("2 per day", lambda s: s.inquiry_lookup_limit == "2 per day"),
+    "XUEQU_RESULT_LOOKUP_LIMIT": ("3 per day", lambda s: s.result_lookup_limit == "3 per day"),
+    "XUEQU_RESULT_RETENTION_DAYS": ("40", lambda s: s.result_retention_days == 40),
     "XUEQU_GEOCODERS": ("nominatim", lambda s: s.geocoder_settings.get("XUEQU_GEOCODERS")
                         == "nominatim"),
     "XUEQU_NOMINATIM_URL": ("http://n", lambda s: "XUEQU_NOMINATIM_URL" in s.geocoder_settings),

@@ -40,7 +40,10 @@ def test_the_day_after_a_deadline_moves_the_countdown_on():
     state = annotate(TIMELINE, dt.date(2027, 5, 10))
     assert stage(state, "online_registration")["state"] == PAST
     assert state["next_deadline"]["id"] == "onsite_registration"
-    assert [s["id"] for s in state["current"]] == ["onsite_registration"]
+    assert state["current"] == [] and state["next"]["id"] == "onsite_registration"
+    late_day = annotate(TIMELINE, dt.date(2027, 5, 12))    # late registration: one day
+    assert [s["id"] for s in late_day["current"]] == ["onsite_registration"]
+    assert stage(late_day, "onsite_registration")["days_left"] == 0
 
 
 def test_after_the_cycle_nothing_is_open():

@@ -10,10 +10,11 @@ from flask_babel import Babel
 from gis.district import read_profile
 from gis.providers import providers_from_settings
 from store.clock import Clock
-from webapp import (api, auth, database, disclosure, errors, hooks, hotline, public, staff,
-                    templating)
+from webapp import (api, auth, database, disclosure, enrolment, errors, hooks, hotline, public,
+                    staff, templating)
 from webapp.auth.commands import users_cli
 from webapp.database.commands import data_cli, db_cli
+from webapp.enrolment.commands import admissions_cli
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.hotline.commands import inquiries_cli
 from webapp.i18n import select_locale
@@ -25,8 +26,8 @@ from store import db
 from zones.cache import PublishedCache
 
 # Registered in this order: the staff home page lists features' links in it.
-FEATURES = (api, public, auth, hotline, staff, disclosure)
-COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli)
+FEATURES = (api, public, auth, hotline, staff, disclosure, enrolment)
+COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli, admissions_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

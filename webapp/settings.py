@@ -71,6 +71,12 @@ class Settings:
                                          "10 per minute;60 per hour")
     inquiry_retention_days: int = _setting("XUEQU_INQUIRY_RETENTION_DAYS",
                                            "INQUIRY_RETENTION_DAYS", 1095, int)
+    # Admission results: per-client lookups (page, shared budget) and how long after an
+    # import they stay visible before `admissions purge-results --commit` removes them.
+    result_lookup_limit: str = _setting("XUEQU_RESULT_LOOKUP_LIMIT", "RESULT_LOOKUP_LIMIT",
+                                        "5 per minute;30 per hour")
+    result_retention_days: int = _setting("XUEQU_RESULT_RETENTION_DAYS",
+                                          "RESULT_RETENTION_DAYS", 120, int)
     idle_timeout_seconds: float = _setting("XUEQU_IDLE_TIMEOUT_SECONDS", "IDLE_TIMEOUT_SECONDS",
                                            30 * 60.0, float)
     # How often a process checks, on the back of a request, for a scheduled version now due.

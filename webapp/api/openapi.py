@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document of API v1 (hand-kept next to the views it describes)."""
 from __future__ import annotations
 
+from webapp.api.eligibility import OPENAPI_PATHS as ELIGIBILITY_PATHS
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -108,6 +110,7 @@ def openapi_document() -> dict:
                                 "schema": {"type": "string"}}],
                 "responses": _responses(OBJECT, 404)}},
             **HOTLINE_PATHS,
+            **ELIGIBILITY_PATHS,
             "/healthz": {"get": {"summary": "Health and the published version",
                                  "responses": _responses(OBJECT, 503)}},
         },

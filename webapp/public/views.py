@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 from admissions.calendar import timeline_calendar
 from admissions.content import localize
 from admissions.timeline import annotate
-from admissions.wizard import assess, checklist, parse_household
 from gis import crs
 from webapp.api import logic
+from webapp.api.eligibility import wizard_eligibility
 from webapp.i18n import current_lang, error_message, translate
 from webapp.public.navigation import navigation_context
 from admissions.related import related_reading
@@ -99,6 +99,8 @@ def answer_context(answer: dict | None, form=None) -> dict:
         return {"answer": None}
     adm = answer.get("admission") or {}
     context = {"answer": answer, "timeline": annotate(adm.get("timeline", []), today()),
+               "timelines": {level: annotate(stages, today())
+                             for level, stages in adm.get("timelines", {}).items()},
                "consult": next((c for c in adm.get("channels", []) if c["id"] == "consult"),
                                None)}
     location = answer.get("location")
@@ -172,8 +174,7 @@ def answer_fragment():
 
 def _schools_for_wizard():
     current = snapshot()
-    return sorted((s for s in current.schools.values() if s.serves("primary")),
-                  key=lambda s: s.code)
+    return sorted(current.schools.values(), key=lambda s: s.code)
 
 
 @bp.route("/wizard", methods=["GET", "POST"])
@@ -184,13 +185,8 @@ def wizard():
     school = current.schools.get(form.get("school", ""))
     if request.method == "POST" and current.cycle:
         try:
-            household = parse_household(form, today())
-            born_by = dt.date.fromisoformat(current.cycle["age_rule"]["birth_on_or_before"])
-            assessment = assess(household, born_by=born_by,
-                                warning_cutoff=school.warning_cutoff if school else None)
-            result = {"assessment": assessment,
-                      "reasons": [translate(r) for r in assessment.reasons],
-                      **checklist(assessment, current.cycle, current_lang())}
+            result = wizard_eligibility(current, form, today=today(), lang=current_lang(),
+                                        translate=translate)
         except InvalidParameter as exc:
             error, field = error_message(exc), exc.field
     cycle = localize(current.cycle, current_lang()) if current.cycle else {}
