@@ -16,7 +16,12 @@ from store.db import Base
 metadata = Base.metadata
 
 
+# Tables that extensions own (PostGIS keeps its SRID catalogue in the public schema).
+EXTENSION_TABLES = frozenset({"spatial_ref_sys"})
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Compare and autogenerate must leave alone the SQLite full-text index (kb_fts and its
-    shadow tables), which a migration creates by hand."""
-    return not (type_ == "table" and reflected and name.startswith("kb_fts"))
+    shadow tables), which a migration creates by hand, and the tables of extensions."""
+    return not (type_ == "table" and reflected and
+                (name.startswith("kb_fts") or name in EXTENSION_TABLES))
