@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from store import db
-from store.registry import EXTENSION_TABLES, include_object, metadata
+from store.registry import EXTENSION_TABLES, include_object_for, metadata
 from tests.test_storage import postgres_schema
 
 
@@ -23,7 +23,7 @@ def _drift(engine: sa.Engine) -> list:
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
             "compare_type": True, "compare_server_default": True,
-            "include_object": include_object})
+            "include_object": include_object_for(engine.dialect.name)})
         return compare_metadata(context, metadata)
 
 

@@ -40,7 +40,9 @@ def load_district(session: Session) -> tuple[str, str, shapely.Geometry] | None:
 
 def save_schools(session: Session, schools: Iterable[School]) -> None:
     for school in schools:
-        session.merge(SchoolRow(**school.__dict__))
+        located = school.lng is not None and school.lat is not None
+        session.merge(SchoolRow(**school.__dict__, location=shapely.to_wkb(
+            shapely.Point(school.lng, school.lat)) if located else None))
 
 
 def load_schools(session: Session) -> dict[str, School]:
