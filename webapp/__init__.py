@@ -1,7 +1,9 @@
 """Xuequ's Flask application factory (`flask --app webapp run`)."""
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -71,7 +73,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _instance_secret(instance: Path) -> str:
     """A per-installation secret kept in instance/, so sessions survive restarts."""
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:  # O_EXCL: of workers starting together, one writes it and all read the same key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+    for _ in range(50):  # another worker may be between creating and writing the file
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    return key
