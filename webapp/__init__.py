@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gis.district import read_profile
 from gis.providers import providers_from_settings
@@ -20,11 +21,12 @@ from webapp.extensions import csrf, limiter, login_manager
 from webapp.hotline.commands import inquiries_cli
 from webapp.i18n import select_locale
 from webapp.serving import privacy
-from webapp.services import Services, frozen_snapshot_builder
+from webapp.services import Services, frozen_snapshot_builder, frozen_zone_rebuilder
 from webapp.settings import Settings
 from webapp.staff.zones_commands import zones_cli
 from store import db
 from zones.cache import PublishedCache
+from zones.propagation import announce_on_redis
 
 # Registered in this order: the staff home page lists features' links in it.
 FEATURES = (api, public, auth, hotline, staff, disclosure)
@@ -52,9 +54,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings=settings, engine=engine, sessions=sessions,
         published=PublishedCache(
             sessions, frozen_snapshot_builder(providers, read_profile(Path(settings.dataset_dir))),
-            settings.refresh_seconds),
+            settings.refresh_seconds, rebuild_zones=frozen_zone_rebuilder),
         clock=Clock(pinned_today=settings.today))
     app.extensions["xuequ"] = services
+    if settings.redis_url:
+        announce_on_redis(sessions, settings.redis_url)
+    if settings.proxy_hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,
+                                x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     database.set_up(services)
 
     csrf.init_app(app)

@@ -15,4 +15,16 @@ keepalive = 5
 # The access log shows the path without the query string, where addresses would be, and
 # not the client's IP address (webapp/serving/privacy.py redacts anything that slips in).
 accesslog = "-"
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+# gunicorn's control socket is one path per user (~/.gunicorn): several servers on one host
+# would fight over it, and nothing here uses it.
+control_socket_disable = True
+# gunicorn's control socket is one path per user (~/.gunicorn): several servers on one host
+# would fight over it, and nothing here uses it.
+control_socket_disable = True
+access_log_format = '%(t)s [%(p)s] "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+
+
+def post_worker_init(worker):
+    """Each worker listens for publishes (PostgreSQL NOTIFY or Redis), after the fork."""
+    from webapp.serving.propagation import listen_for_changes
+    listen_for_changes(worker.wsgi)
