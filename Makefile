@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := webapp
 
-.PHONY: install install-dev run test lint translations sample bench clean
+.PHONY: install install-dev run dev test lint translations sample bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,18 @@ install-dev: $(VENV)/.installed-dev translations
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d webapp/translations >/dev/null
 
+# gunicorn, one worker per core (webapp/serving/gunicorn_conf.py); migrate and load first,
+# so the workers start on a ready database.
 run: install
 	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp data load-sample
-	$(BIN)/flask --app webapp run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/gunicorn -c webapp/serving/gunicorn_conf.py --bind 127.0.0.1:$(PORT) 'webapp:create_app()'
+
+# Flask's development server, reloading on every code change.
+dev: install
+	$(BIN)/flask --app webapp db upgrade
+	$(BIN)/flask --app webapp data load-sample
+	$(BIN)/flask --app webapp run --debug --host 127.0.0.1 --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -6,9 +6,10 @@ more are searched by their trigrams; shorter ones by substring.
 
 - SQLite: FTS5 with the trigram tokenizer (`kb_fts`, kept in step with `kb_index` by
   triggers) finds the candidates, ranked by bm25 (title weighted over body).
-- Other databases (PostgreSQL): a portable substring (ILIKE) scan of `kb_index`. It is
-  correct but not indexed; a pg_trgm GIN index on `kb_index.title`/`body` makes the same
-  ILIKE queries fast without changing this code.
+- PostgreSQL: pg_trgm. The pg_trgm GIN indexes on `kb_index.title`/`body` (migration
+  0005_postgis) serve the ILIKE substring conditions, and `word_similarity` ranks the
+  candidates (title weighted over body).
+- Other databases: the same substring (ILIKE) scan, unranked.
 - Either way, candidates are re-scored in Python by how much of the question they cover,
   and each hit carries a snippet with the matching spans.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from admissions.knowledge import KbIndexRow
@@ -171,20 +172,39 @@ def _fts_candidates(session: Session, query: Query, kinds: tuple[str, ...], oper
     return [tuple(r) for r in rows]
 
 
+def _contains_any(query: Query, units: tuple[str, ...] | None = None):
+    """Title or body contains one of the units (ILIKE; pg_trgm's GIN indexes serve it)."""
+    units = units or (query.segments if len(query.units) > 30 else query.units)
+    return or_(*(c for u in units for c in (KbIndexRow.title.icontains(u, autoescape=True),
+                                            KbIndexRow.body.icontains(u, autoescape=True))))
+
+
 def _substring_candidates(session: Session, query: Query, kinds: tuple[str, ...],
                           units: tuple[str, ...] | None = None) -> list[tuple]:
-    units = units or (query.segments if len(query.units) > 30 else query.units)
-    conditions = [c for u in units for c in (KbIndexRow.title.icontains(u, autoescape=True),
-                                             KbIndexRow.body.icontains(u, autoescape=True))]
     rows = session.execute(select(KbIndexRow.kind, KbIndexRow.code, KbIndexRow.title,
                                   KbIndexRow.body)
-                           .where(KbIndexRow.kind.in_(kinds), or_(*conditions))
+                           .where(KbIndexRow.kind.in_(kinds), _contains_any(query, units))
                            .limit(CANDIDATES * 2))
     return [(*r, 0.0) for r in rows]
 
 
+def _trigram_candidates(session: Session, query: Query, kinds: tuple[str, ...]) -> list[tuple]:
+    text_ = " ".join(query.segments)
+    rank = -(5.0 * func.word_similarity(text_, KbIndexRow.title)
+             + func.word_similarity(text_, KbIndexRow.body))
+    rows = session.execute(select(KbIndexRow.kind, KbIndexRow.code, KbIndexRow.title,
+                                  KbIndexRow.body, rank.label("rank"))
+                           .where(KbIndexRow.kind.in_(kinds), _contains_any(query))
+                           .order_by("rank").limit(CANDIDATES * 2))
+    return [tuple(r) for r in rows]
+
+
 def uses_fts(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def uses_trigrams(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def search(session: Session, query: str, kinds: tuple[str, ...] = KINDS, limit: int = 10
@@ -204,6 +224,8 @@ def search(session: Session, query: str, kinds: tuple[str, ...] = KINDS, limit: 
         if not candidates:  # no shared trigram: try two-character words ("有异议" → "异议")
             parsed = Query(parsed.text, parsed.bigrams[:30])
             candidates = _substring_candidates(session, parsed, kinds)
+    elif uses_trigrams(session):
+        candidates = _trigram_candidates(session, parsed, kinds)
     else:
         candidates = _substring_candidates(session, parsed, kinds)
     scored = sorted(((_score(parsed, title, body, rank), kind, code, title, body)

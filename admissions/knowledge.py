@@ -11,12 +11,13 @@ import re
 from pathlib import Path
 
 import yaml
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint, \
-    func, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text, \
+    UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.clock import Clock, utcnow
 from store.db import Base
+from store.spatial import postgresql_only
 from zones.errors import N_, InvalidData, InvalidParameter, NotFound
 
 POLICY_CATEGORIES = (N_("招生政策"), N_("实施细则"), N_("学区划分"), N_("招生计划"),
@@ -85,7 +86,8 @@ class KbRevision(Base):
 
 class KbIndexRow(Base):
     """What search reads: one row per published entry. SQLite mirrors it into the FTS5
-    table `kb_fts` with triggers (migration 0004); PostgreSQL can put pg_trgm on it."""
+    table `kb_fts` with triggers (migration 0004); PostgreSQL indexes title and body with
+    pg_trgm GIN indexes (migration 0005_postgis)."""
 
     __tablename__ = "kb_index"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -93,7 +95,11 @@ class KbIndexRow(Base):
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    __table_args__ = (UniqueConstraint("kind", "code"),)
+    __table_args__ = (UniqueConstraint("kind", "code"),
+                      *(postgresql_only(Index(f"kb_index_{column}_trgm", column,
+                                              postgresql_using="gin",
+                                              postgresql_ops={column: "gin_trgm_ops"}))
+                        for column in ("title", "body")))
 
 
 MODELS = {"faq": FaqEntry, "policy": PolicyDocument}

@@ -2,7 +2,7 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
@@ -75,6 +75,16 @@ def build_snapshot(session: Session, providers: tuple[OnlineProvider, ...] = (),
     """`fallback_profile` serves a database loaded before profiles were kept in it.
     The web layer gc.freeze()s the snapshot."""
     return _build_snapshot(session, providers, fallback_profile)
+
+
+def with_published_zones(session: Session, previous: Snapshot) -> Snapshot:
+    """`previous` with the newly published zone set: when only the zone version changed,
+    the schools, gazetteer, geocoder and suggester are the dataset's and are kept, so a
+    publish costs one index build rather than a whole snapshot."""
+    zone_set = storage.load_zone_set(session, storage.published_zone_set_id(session))
+    return replace(previous, zone_set=zone_set, zone_keys={},  # place → zones changed too
+                   index=ZoneIndex(zone_set, previous.district,
+                                   metric_crs=previous.profile.metric_crs))
 
 
 def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],

@@ -13,11 +13,27 @@ import zones.audit  # noqa: F401  audit log
 import zones.notice_tables  # noqa: F401  公示 notices and comments
 import zones.tables  # noqa: F401  dataset meta, district, schools, zone sets, zones, gazetteer
 from store.db import Base
+from store.spatial import is_postgresql_only
 
 metadata = Base.metadata
 
 
+# Tables that extensions own (PostGIS keeps its SRID catalogue in the public schema).
+EXTENSION_TABLES = frozenset({"spatial_ref_sys"})
+
+
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Compare and autogenerate must leave alone the SQLite full-text index (kb_fts and its
-    shadow tables), which a migration creates by hand."""
-    return not (type_ == "table" and reflected and name.startswith("kb_fts"))
+    shadow tables), which a migration creates by hand, and the tables of extensions."""
+    return not (type_ == "table" and reflected and
+                (name.startswith("kb_fts") or name in EXTENSION_TABLES))
+
+
+def include_object_for(dialect: str):
+    """`include_object` for one database: on SQLite, the indexes only PostgreSQL has (GiST,
+    pg_trgm) are not expected either."""
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        if type_ == "index" and dialect != "postgresql" and is_postgresql_only(obj):
+            return False
+        return include_object(obj, name, type_, reflected, compare_to)
+    return include

@@ -19,3 +19,12 @@ def test_the_filter_rewrites_werkzeug_style_records():
     RedactQueryFilter().filter(record)
     assert "东盛花园" not in record.getMessage()
     assert "address=[redacted]" in record.getMessage()
+
+
+def test_the_filter_keeps_gunicorn_access_records_a_mapping():
+    """gunicorn passes one dict of atoms; a tuple made of it broke every access line."""
+    atoms = {"r": "GET /api/v1/lookup?address=东盛花园3栋 HTTP/1.1", "s": "200", "b": "-"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
+                               '"%(r)s" %(s)s %(b)s', (atoms,), None)
+    RedactQueryFilter().filter(record)
+    assert record.getMessage() == '"GET /api/v1/lookup?address=[redacted] HTTP/1.1" 200 -'

@@ -45,6 +45,8 @@ SAMPLES = {
     "XUEQU_SCHEDULE_CHECK_SECONDS": ("0", lambda s: s.schedule_check_seconds == 0.0),
     "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379",
                               lambda s: s.ratelimit_storage_uri == "redis://127.0.0.1:6379"),
+    "XUEQU_REDIS_URL": ("redis://r:6379/0", lambda s: s.redis_url == "redis://r:6379/0"),
+    "XUEQU_PROXY_HOPS": ("1", lambda s: s.proxy_hops == 1),
 }
 
 
@@ -102,3 +104,24 @@ def test_stored_utc_times_are_shown_in_beijing_time(app):
     with app.test_request_context("/?lang=en"):
         assert beijing_time(dt.datetime(2026, 12, 1, 17, 18)) == \
             "2026-12-02 01:18 (Beijing time)"
+
+
+def test_proxy_hops_trust_that_many_forwarded_addresses(tmp_path):
+    from flask import request
+
+    from webapp import create_app
+    seen = {}
+    for hops in (0, 1, 2):
+        app = create_app({"TESTING": True, "SECRET_KEY": "t", "PROXY_HOPS": hops,
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'hops.sqlite3'}",
+                          "AUTO_LOAD_SAMPLE": False})
+
+        @app.get("/_client")
+        def _client():
+            return f"{request.remote_addr} {request.scheme}"
+        seen[hops] = app.test_client().get("/_client", headers={
+            "X-Forwarded-For": "203.0.113.9, 198.51.100.7",
+            "X-Forwarded-Proto": "https, https"}).get_data(as_text=True)
+    assert seen[0] == "127.0.0.1 http"
+    assert seen[1] == "198.51.100.7 https"
+    assert seen[2] == "203.0.113.9 https"

@@ -17,7 +17,7 @@ from zones.errors import Conflict, NotFound, ServiceUnavailable
 from zones.model import ZoneSet
 
 POSTGRES_URL = os.environ.get("XUEQU_TEST_POSTGRES_URL",
-                              "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+                              "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def _sqlite_sessions(tmp_path):
@@ -39,7 +39,7 @@ def postgres_schema() -> tuple[str, str]:
     finally:
         engine.dispose()
     separator = "&" if "?" in POSTGRES_URL else "?"
-    return schema, f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    return schema, f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}%2Cpublic"
 
 
 def _postgres_sessions():

@@ -1,11 +1,14 @@
 """Xuequ's Flask application factory (`flask --app webapp run`)."""
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gis.district import read_profile
 from gis.providers import providers_from_settings
@@ -19,11 +22,12 @@ from webapp.extensions import csrf, limiter, login_manager
 from webapp.hotline.commands import inquiries_cli
 from webapp.i18n import select_locale
 from webapp.serving import privacy
-from webapp.services import Services, frozen_snapshot_builder
+from webapp.services import Services, frozen_snapshot_builder, frozen_zone_rebuilder
 from webapp.settings import Settings
 from webapp.staff.zones_commands import zones_cli
 from store import db
 from zones.cache import PublishedCache
+from zones.propagation import announce_on_redis
 
 # Registered in this order: the staff home page lists features' links in it.
 FEATURES = (api, public, auth, hotline, staff, disclosure, enrolment)
@@ -51,9 +55,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings=settings, engine=engine, sessions=sessions,
         published=PublishedCache(
             sessions, frozen_snapshot_builder(providers, read_profile(Path(settings.dataset_dir))),
-            settings.refresh_seconds),
+            settings.refresh_seconds, rebuild_zones=frozen_zone_rebuilder),
         clock=Clock(pinned_today=settings.today))
     app.extensions["xuequ"] = services
+    if settings.redis_url:
+        announce_on_redis(sessions, settings.redis_url)
+    if settings.proxy_hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,
+                                x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     database.set_up(services)
 
     csrf.init_app(app)
@@ -72,7 +81,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _instance_secret(instance: Path) -> str:
     """A per-installation secret kept in instance/, so sessions survive restarts."""
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:  # O_EXCL: of workers starting together, one writes it and all read the same key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+    for _ in range(50):  # another worker may be between creating and writing the file
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    return key

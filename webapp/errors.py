@@ -62,8 +62,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         # Down, unreachable or locked: the request may work in a minute, so 503, not 500.
-        # Logged in full, since a malformed query is an OperationalError on SQLite too.
-        log.error("database unavailable", exc_info=error)
+        # Logged once a minute with the driver's message, not a traceback per request.
+        current_app.extensions["xuequ"].published.outage.failed(error)
         if "_login_user" not in g:  # loading the signed-in user failed: show the page as
             g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's slot
         response = make_response(domain_error(ServiceUnavailable(N_(

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from admissions.service import Snapshot, build_snapshot
+from admissions.service import Snapshot, build_snapshot, with_published_zones
 from gis.district import DistrictProfile
 from gis.providers import OnlineProvider
 from store.clock import Clock
@@ -68,6 +68,13 @@ def frozen_snapshot_builder(providers: tuple[OnlineProvider, ...],
         gc.freeze()
         return snapshot
     return build
+
+
+def frozen_zone_rebuilder(session: Session, previous: Snapshot) -> Snapshot:
+    """A publish of another zone version: a new index on the same dataset, frozen too."""
+    snapshot = with_published_zones(session, previous)
+    gc.freeze()
+    return snapshot
 
 
 def services() -> Services:

@@ -85,6 +85,11 @@ class Settings:
     # Online geocoders behind the offline gazetteer (gis/providers.py): every XUEQU_GEOCODER*,
     # XUEQU_NOMINATIM* and XUEQU_BAIDU* variable; none means offline only.
     geocoder_settings: Mapping[str, str] = _setting(None, "GEOCODER_SETTINGS", None)
+    # Redis for publish announcements across hosts (redis://…); empty: PostgreSQL or polling.
+    redis_url: str = _setting("XUEQU_REDIS_URL", "REDIS_URL", "")
+    # How many proxies (nginx, a load balancer) sit in front: ProxyFix trusts that many
+    # X-Forwarded-For/-Proto hops for the client's address and scheme; 0 trusts none.
+    proxy_hops: int = _setting("XUEQU_PROXY_HOPS", "PROXY_HOPS", 0, int)
     languages: tuple[str, ...] = ("zh", "en")
 
     @property

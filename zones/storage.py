@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import shapely
 from sqlalchemy import delete, select, update
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from zones.errors import N_, Conflict, NotFound
+from zones.propagation import announce_change
 from zones.model import AddressRule, School, Zone, ZoneSet
 from store.clock import utcnow
 from zones.tables import AddressRow, DatasetMeta, DistrictRow, SchoolRow, ZoneRow, ZoneSetRow
@@ -27,6 +28,7 @@ def set_meta(session: Session, key: str, value) -> None:
 def bump_dataset_revision(session: Session) -> None:
     """Tell every process's cache that reference data (schools, gazetteer) changed."""
     set_meta(session, "dataset_revision", uuid.uuid4().hex)
+    announce_change(session)
 
 
 def save_district(session: Session, code: str, name: str, geometry) -> None:
@@ -40,7 +42,9 @@ def load_district(session: Session) -> tuple[str, str, shapely.Geometry] | None:
 
 def save_schools(session: Session, schools: Iterable[School]) -> None:
     for school in schools:
-        session.merge(SchoolRow(**school.__dict__))
+        located = school.lng is not None and school.lat is not None
+        session.merge(SchoolRow(**school.__dict__, location=shapely.to_wkb(
+            shapely.Point(school.lng, school.lat)) if located else None))
 
 
 def load_schools(session: Session) -> dict[str, School]:
@@ -116,20 +120,25 @@ def publish_in(session: Session, zone_set_id: str, expected_current: str | None 
     if expected_current is not None and current != expected_current:
         raise Conflict(N_("发布失败：已有其他人发布了新版本，请刷新后重试。"))
     _swap_published(session, zone_set_id)
+    announce_change(session)
     return current
 
 
-def publish(sessions: sessionmaker, zone_set_id: str, expected_current: str | None = None
-            ) -> None:
+def publish(sessions: sessionmaker, zone_set_id: str, expected_current: str | None = None,
+            also: Callable[[Session, str | None], None] | None = None) -> None:
     """Make `zone_set_id` the published version in one transaction.
 
     The old version is retired in the same transaction, so a crash leaves the old one
     serving. `expected_current` guards against a publisher acting on a stale view; the
     unique index on published status stops two racing publishers from both winning.
+    `also(session, previous)` runs in the same transaction (the audit entry), so a worker
+    killed half-way leaves neither the publish nor its entry.
     """
     try:
         with sessions.begin() as session:
-            publish_in(session, zone_set_id, expected_current)
+            previous = publish_in(session, zone_set_id, expected_current)
+            if also is not None:
+                also(session, previous)
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and "locked" not in str(exc):
             raise

@@ -1,15 +1,17 @@
-"""SQLAlchemy tables of the zones package. Geometry is stored as WKB in WGS84, which both
-SQLite and PostgreSQL hold as bytes; the in-memory index does the spatial work."""
+"""SQLAlchemy tables of the zones package. Geometry is WGS84: PostGIS `geometry(…, 4326)`
+with a GiST index on PostgreSQL, WKB bytes on SQLite (store.spatial); Python reads and writes
+WKB on both, and the in-memory index does the lookups."""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, \
-    LargeBinary, String, Text, UniqueConstraint, text
+    String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.clock import utcnow
 from store.db import Base
+from store.spatial import WKBGeometry, gist_index
 
 
 class DatasetMeta(Base):
@@ -22,7 +24,8 @@ class DistrictRow(Base):
     __tablename__ = "districts"
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    geometry: Mapped[bytes] = mapped_column(LargeBinary)
+    geometry: Mapped[bytes] = mapped_column(WKBGeometry())
+    __table_args__ = (gist_index("districts", "geometry"),)
 
 
 class SchoolRow(Base):
@@ -39,6 +42,9 @@ class SchoolRow(Base):
     warning_cutoff: Mapped[dt.date | None] = mapped_column(Date)
     plan: Mapped[dict | None] = mapped_column(JSON)
     plan_middle: Mapped[dict | None] = mapped_column(JSON)
+    # The school's point (from lng/lat), for spatial queries on the server.
+    location: Mapped[bytes | None] = mapped_column(WKBGeometry("POINT"))
+    __table_args__ = (gist_index("schools", "location"),)
 
 
 class ZoneSetRow(Base):
@@ -69,8 +75,8 @@ class ZoneRow(Base):
     school_codes: Mapped[list] = mapped_column(JSON)
     description: Mapped[str] = mapped_column(Text, default="")
     address_rules: Mapped[list] = mapped_column(JSON, default=list)
-    geometry: Mapped[bytes] = mapped_column(LargeBinary)
-    __table_args__ = (UniqueConstraint("zone_set_id", "zone_id"),)
+    geometry: Mapped[bytes] = mapped_column(WKBGeometry())
+    __table_args__ = (UniqueConstraint("zone_set_id", "zone_id"), gist_index("zones", "geometry"))
 
 
 class AddressRow(Base):

@@ -167,10 +167,10 @@ def publish(sessions: sessionmaker, zone_set_id: str, actor: str,
                            status=ZONE_SET_STATUS_LABELS.get(row.status, row.status))
         previous = storage.published_zone_set_id(session)
     storage.publish(sessions, zone_set_id,
-                    expected_current=expected_current if expected_current else previous)
-    with sessions.begin() as session:
-        audit.record(session, actor, "zone_set_published", zone_set_id=zone_set_id,
-                     previous=previous, file_sha256=row.source_sha256)
+                    expected_current=expected_current if expected_current else previous,
+                    also=lambda session, _: audit.record(
+                        session, actor, "zone_set_published", zone_set_id=zone_set_id,
+                        previous=previous, file_sha256=row.source_sha256))
     return previous
 
 
@@ -183,10 +183,10 @@ def rollback(sessions: sessionmaker, actor: str, expected_current: str | None = 
         raise Conflict(N_("没有可以回滚到的上一个版本。"))
     if expected_current and expected_current != current:
         raise Conflict(N_("发布失败：已有其他人发布了新版本，请刷新后重试。"))
-    storage.publish(sessions, previous, expected_current=current)
-    with sessions.begin() as session:
-        audit.record(session, actor, "zone_set_rolled_back", zone_set_id=previous,
-                     rolled_back=current)
+    storage.publish(sessions, previous, expected_current=current,
+                    also=lambda session, _: audit.record(
+                        session, actor, "zone_set_rolled_back", zone_set_id=previous,
+                        rolled_back=current))
     return previous
 
 

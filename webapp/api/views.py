@@ -65,8 +65,10 @@ def healthz():
         with services().sessions() as session:
             session.execute(text("SELECT 1"))
         database = "ok"
-    except SQLAlchemyError:
+        services().published.outage.recovered()
+    except SQLAlchemyError as error:
         database = "unavailable"
+        services().published.outage.failed(error)
     try:
         current = snapshot()
         version = current.zone_version

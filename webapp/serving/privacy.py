@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 SENSITIVE_PARAMS = ("address", "q", "phone", "phone_last4", "lat", "lng", "name")
 _QUERY_VALUE = re.compile(r"(?<=[?&])(" + "|".join(SENSITIVE_PARAMS) + r")=[^&\s\"]*")
@@ -18,7 +19,13 @@ def redact(text: str) -> str:
 
 class RedactQueryFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
+        if isinstance(record.args, Mapping):
+            # gunicorn's access log passes one dict of atoms; it must stay a mapping (in
+            # place: gunicorn's own dict answers "-" for atoms it does not have).
+            for key, value in list(record.args.items()):
+                if isinstance(value, str):
+                    record.args[key] = redact(value)
+        elif record.args:
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         record.msg = redact(str(record.msg))
         return True

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_admission_results'
-down_revision = '0004'
+down_revision = '0005_postgis'
 branch_labels = None
 depends_on = None
 
