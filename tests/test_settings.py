@@ -43,6 +43,9 @@ SAMPLES = {
     "XUEQU_SCHEDULE_CHECK_SECONDS": ("0", lambda s: s.schedule_check_seconds == 0.0),
     "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379",
                               lambda s: s.ratelimit_storage_uri == "redis://127.0.0.1:6379"),
+    "XUEQU_SESSION_HOURS": ("2", lambda s: s.session_hours == 2.0),
+    "XUEQU_SECURE_COOKIES": ("1", lambda s: s.secure_cookies is True
+                             and s.flask_config()["SESSION_COOKIE_SECURE"] is True),
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.auth.views import enforce_idle_timeout
+from webapp.auth.views import enforce_session_limits
 from webapp.public.views import remember_language
 from webapp.serving.compression import compress
 from webapp.serving.request_guard import refuse_nul_in_request
@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
     app.before_request(remember_language)
     # 4. An idle staff session ends before a view sees its user (after the CSRF check,
     #    which needs the session's token).
-    app.before_request(enforce_idle_timeout)
+    app.before_request(enforce_session_limits)
     # 5. A scheduled zone version that has come due is published before the request
     #    reads the published snapshot.
     app.before_request(publish_due_versions)

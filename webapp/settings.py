@@ -79,6 +79,10 @@ class Settings:
     # Online geocoders behind the offline gazetteer (gis/providers.py): every XUEQU_GEOCODER*,
     # XUEQU_NOMINATIM* and XUEQU_BAIDU* variable; none means offline only.
     geocoder_settings: Mapping[str, str] = _setting(None, "GEOCODER_SETTINGS", None)
+    # Staff sessions end this many hours after signing in, however busy (issue 14).
+    session_hours: float = _setting("XUEQU_SESSION_HOURS", "SESSION_HOURS", 8.0, float)
+    # Cookies only over HTTPS, and HSTS; on in production (behind TLS), off for local HTTP.
+    secure_cookies: bool = _setting("XUEQU_SECURE_COOKIES", "SECURE_COOKIES", False, _flag)
     languages: tuple[str, ...] = ("zh", "en")
 
     @property
@@ -121,9 +125,13 @@ class Settings:
             "MAX_CONTENT_LENGTH": self.max_upload_bytes,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "BABEL_DEFAULT_LOCALE": self.languages[0],
-            "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
+            "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
         }
 
 
