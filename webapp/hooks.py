@@ -10,7 +10,8 @@ from flask import Flask
 from webapp.auth.views import enforce_session_limits
 from webapp.public.views import remember_language
 from webapp.serving.compression import compress
-from webapp.serving.request_guard import refuse_nul_in_request
+from webapp.serving.request_guard import refuse_nul_in_request, refuse_overlong_url
+from webapp.serving.security_headers import add_security_headers, csp_nonce
 from webapp.staff.scheduling import publish_due_versions
 
 
@@ -19,6 +20,7 @@ def register(app: Flask) -> None:
     # 1. Text with a NUL in it is refused before anything reads it: not the CSRF check,
     #    not the session, not the database (PostgreSQL cannot even compare such a string).
     before.insert(0, refuse_nul_in_request)
+    before.insert(0, refuse_overlong_url)  # (and an over-long URL before even that)
     # 2. (CSRF, then rate limits: the extensions' own hooks.)
     # 3. ?lang= on a page is remembered for the visit, before anything renders text.
     app.before_request(remember_language)
@@ -30,3 +32,7 @@ def register(app: Flask) -> None:
     app.before_request(publish_due_versions)
     # After the view: compress the finished body (last, so it sees the final bytes).
     app.after_request(compress)
+    # Security headers on every response (registered after compress, so they run before
+    # it: Flask runs after_request hooks in reverse), with the nonce the templates used.
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -3,3 +3,6 @@
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
 workers = 2
+# Above the app's own URL limit (webapp/serving/security_headers.py), so an over-long URL
+# gets the app's 414 (JSON under /api/) rather than gunicorn's plain 400.
+limit_request_line = 8190
