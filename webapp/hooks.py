@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp.auth.views import enforce_session_limits
+from webapp.database.retention import purge_expired_personal_data
 from webapp.public.views import remember_language
 from webapp.serving.compression import compress
 from webapp.serving.request_guard import refuse_nul_in_request, refuse_overlong_url
@@ -30,6 +31,8 @@ def register(app: Flask) -> None:
     # 5. A scheduled zone version that has come due is published before the request
     #    reads the published snapshot.
     app.before_request(publish_due_versions)
+    # 6. Personal data past its retention period is removed (at most hourly per process).
+    app.before_request(purge_expired_personal_data)
     # After the view: compress the finished body (last, so it sees the final bytes).
     app.after_request(compress)
     # Security headers on every response (registered after compress, so they run before

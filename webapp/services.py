@@ -53,6 +53,8 @@ class Services:
     maps: PerSnapshotCache = field(default_factory=PerSnapshotCache)
     # When this process last looked for a scheduled version that has come due.
     last_schedule_check: float = float("-inf")
+    # When this process last ran the retention purge (webapp/database/retention.py).
+    last_retention_check: float = float("-inf")
 
 
 def frozen_snapshot_builder(providers: tuple[OnlineProvider, ...],

@@ -83,6 +83,15 @@ class Settings:
     session_hours: float = _setting("XUEQU_SESSION_HOURS", "SESSION_HOURS", 8.0, float)
     # Cookies only over HTTPS, and HSTS; on in production (behind TLS), off for local HTTP.
     secure_cookies: bool = _setting("XUEQU_SECURE_COOKIES", "SECURE_COOKIES", False, _flag)
+    # Retention of personal data (admissions/retention.py; README "Privacy").
+    notice_comment_retention_days: int = _setting("XUEQU_NOTICE_COMMENT_RETENTION_DAYS",
+                                                  "NOTICE_COMMENT_RETENTION_DAYS", 365, int)
+    login_record_retention_days: int = _setting("XUEQU_LOGIN_RECORD_RETENTION_DAYS",
+                                                "LOGIN_RECORD_RETENTION_DAYS", 30, int)
+    upload_retention_hours: float = _setting("XUEQU_UPLOAD_RETENTION_HOURS",
+                                             "UPLOAD_RETENTION_HOURS", 24.0, float)
+    retention_check_seconds: float = _setting("XUEQU_RETENTION_CHECK_SECONDS",
+                                              "RETENTION_CHECK_SECONDS", 3600.0, float)
     languages: tuple[str, ...] = ("zh", "en")
 
     @property
