@@ -6,7 +6,6 @@ run) and removes it with `--commit`. Both write one audit entry with the counts.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import click
@@ -37,10 +36,8 @@ def uploads_dir() -> Path:
 def purge_expired_personal_data() -> None:
     """The request hook (see webapp/hooks.py)."""
     current = services()
-    now = time.monotonic()
-    if now - current.last_retention_check < current.settings.retention_check_seconds:
+    if not current.due("last_retention_check", current.settings.retention_check_seconds):
         return
-    current.last_retention_check = now
     try:
         with current.sessions.begin() as session:
             done = retention.purge(session, policy(), uploads_dir(), current.clock.now_utc())
