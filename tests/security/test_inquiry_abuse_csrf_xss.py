@@ -23,10 +23,15 @@ def _count(app) -> int:
 @pytest.fixture()
 def limited_app(tmp_path):
     from webapp import create_app
-    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
+    from webapp.extensions import limiter
+    # The limiter is one object for every app: switching it on here must not leave it on
+    # for the session's app (whose tests sign in more than 20 times a minute).
+    enabled = limiter.enabled
+    yield create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
                        "SECRET_KEY": "t", "REFRESH_SECONDS": 0, "RATELIMIT_ENABLED": True,
                        "INQUIRY_SUBMIT_LIMIT": "2 per minute",
                        "INQUIRY_LOOKUP_LIMIT": "3 per minute"})
+    limiter.enabled = enabled
 
 
 def test_the_public_form_needs_a_csrf_token(client, app):
