@@ -47,6 +47,13 @@ SAMPLES = {
                               lambda s: s.ratelimit_storage_uri == "redis://127.0.0.1:6379"),
     "XUEQU_REDIS_URL": ("redis://r:6379/0", lambda s: s.redis_url == "redis://r:6379/0"),
     "XUEQU_PROXY_HOPS": ("1", lambda s: s.proxy_hops == 1),
+    "XUEQU_SESSION_HOURS": ("2", lambda s: s.session_hours == 2.0),
+    "XUEQU_NOTICE_COMMENT_RETENTION_DAYS": ("9", lambda s: s.notice_comment_retention_days == 9),
+    "XUEQU_LOGIN_RECORD_RETENTION_DAYS": ("8", lambda s: s.login_record_retention_days == 8),
+    "XUEQU_UPLOAD_RETENTION_HOURS": ("2", lambda s: s.upload_retention_hours == 2.0),
+    "XUEQU_RETENTION_CHECK_SECONDS": ("5", lambda s: s.retention_check_seconds == 5.0),
+    "XUEQU_SECURE_COOKIES": ("1", lambda s: s.secure_cookies is True
+                             and s.flask_config()["SESSION_COOKIE_SECURE"] is True),
 }
 
 

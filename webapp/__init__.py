@@ -18,6 +18,7 @@ from webapp import (api, auth, database, disclosure, enrolment, errors, hooks, h
 from webapp.auth.commands import users_cli
 from webapp.database.commands import data_cli, db_cli
 from webapp.enrolment.commands import admissions_cli
+from webapp.database.retention import retention_cli
 from webapp.extensions import csrf, limiter, login_manager
 from webapp.hotline.commands import inquiries_cli
 from webapp.i18n import select_locale
@@ -31,7 +32,8 @@ from zones.propagation import announce_on_redis
 
 # Registered in this order: the staff home page lists features' links in it.
 FEATURES = (api, public, auth, hotline, staff, disclosure, enrolment)
-COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli, admissions_cli)
+COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli, admissions_cli,
+            retention_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

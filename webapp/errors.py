@@ -24,7 +24,8 @@ STATUS_BY_ERROR = (
     (ServiceUnavailable, 503),
 )
 HTTP_CODES = {400: "invalid_parameter", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+              405: "method_not_allowed", 413: "too_large", 414: "uri_too_long",
+              429: "rate_limited",
               503: "service_unavailable"}
 
 
@@ -74,7 +75,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = HTTP_CODES.get(error.code, "http_error")
-        return _respond(error.code, error_body(code, translate(_http_message(error.code))))
+        response = make_response(_respond(error.code, error_body(
+            code, translate(_http_message(error.code)))))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 429, …
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
@@ -87,7 +93,7 @@ def _http_message(status: int) -> str:
     return {
         400: N_("请求有误。"), 403: N_("您的账户没有权限进行此操作。"),
         404: N_("没有找到这个页面或资源。"), 405: N_("不支持这种请求方式。"),
-        413: N_("上传的文件太大了。"), 429: N_("请求太频繁，请稍后再试。"),
+        413: N_("上传的文件太大了。"), 414: N_("网址太长了。"), 429: N_("请求太频繁，请稍后再试。"),
         503: N_("服务暂时不可用，请稍后再试。"),
     }.get(status, N_("请求无法完成。"))
 

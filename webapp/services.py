@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -53,6 +54,17 @@ class Services:
     maps: PerSnapshotCache = field(default_factory=PerSnapshotCache)
     # When this process last looked for a scheduled version that has come due.
     last_schedule_check: float = float("-inf")
+    # When this process last ran the retention purge (webapp/database/retention.py).
+    last_retention_check: float = float("-inf")
+
+    def due(self, last_check: str, interval_seconds: float) -> bool:
+        """True at most once per `interval_seconds` for the periodic job whose last run is
+        kept in the attribute `last_check` (the job then runs on the back of a request)."""
+        now = time.monotonic()
+        if now - getattr(self, last_check) < interval_seconds:
+            return False
+        setattr(self, last_check, now)
+        return True
 
 
 def frozen_snapshot_builder(providers: tuple[OnlineProvider, ...],

@@ -90,6 +90,19 @@ class Settings:
     # How many proxies (nginx, a load balancer) sit in front: ProxyFix trusts that many
     # X-Forwarded-For/-Proto hops for the client's address and scheme; 0 trusts none.
     proxy_hops: int = _setting("XUEQU_PROXY_HOPS", "PROXY_HOPS", 0, int)
+    # Staff sessions end this many hours after signing in, however busy (issue 14).
+    session_hours: float = _setting("XUEQU_SESSION_HOURS", "SESSION_HOURS", 8.0, float)
+    # Cookies only over HTTPS, and HSTS; on in production (behind TLS), off for local HTTP.
+    secure_cookies: bool = _setting("XUEQU_SECURE_COOKIES", "SECURE_COOKIES", False, _flag)
+    # Retention of personal data (admissions/retention.py; README "Privacy").
+    notice_comment_retention_days: int = _setting("XUEQU_NOTICE_COMMENT_RETENTION_DAYS",
+                                                  "NOTICE_COMMENT_RETENTION_DAYS", 365, int)
+    login_record_retention_days: int = _setting("XUEQU_LOGIN_RECORD_RETENTION_DAYS",
+                                                "LOGIN_RECORD_RETENTION_DAYS", 30, int)
+    upload_retention_hours: float = _setting("XUEQU_UPLOAD_RETENTION_HOURS",
+                                             "UPLOAD_RETENTION_HOURS", 24.0, float)
+    retention_check_seconds: float = _setting("XUEQU_RETENTION_CHECK_SECONDS",
+                                              "RETENTION_CHECK_SECONDS", 3600.0, float)
     languages: tuple[str, ...] = ("zh", "en")
 
     @property
@@ -132,9 +145,13 @@ class Settings:
             "MAX_CONTENT_LENGTH": self.max_upload_bytes,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "BABEL_DEFAULT_LOCALE": self.languages[0],
-            "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
+            "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
         }
 
 

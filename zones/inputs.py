@@ -6,6 +6,7 @@ InvalidParameter naming the field, in the user's language through `N_`.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 from gis import crs
@@ -18,10 +19,24 @@ INPUT_CRSES = ("wgs84", "gcj02", "bd09")
 PASTED_WHITESPACE = "\t\n\r"  # from a spreadsheet cell or a chat message: spacing, not junk
 
 
+# Full-width digits, point and signs (a Chinese input method's) read as ASCII; nothing else
+# is converted: float() alone would also take 4_3.879 and other scripts' digits (٤٣).
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                            "．": ".", "－": "-", "＋": "+", "ｅ": "e", "Ｅ": "E"})
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def parse_number(raw: str | float, name: str) -> float:
-    """A finite number from a parameter's text (or a number already)."""
+    """A finite number from a parameter's text (or a number already): ASCII digits, or
+    full-width ones; underscores and other scripts' digits are refused, naming the field."""
+    if isinstance(raw, str):
+        text = raw.strip().translate(FULL_WIDTH)
+        if not PLAIN_NUMBER.fullmatch(text):
+            raise InvalidParameter(N_("%(name)s 必须是数字（只能用 0–9、小数点和正负号）。"),
+                                   field=name, name=name)
+        raw = text
     try:
-        value = float(raw.strip() if isinstance(raw, str) else raw)
+        value = float(raw)
     except (TypeError, ValueError):
         raise InvalidParameter(N_("%(name)s 必须是数字。"), field=name, name=name) from None
     if not math.isfinite(value):

@@ -62,8 +62,17 @@ def find(uploads: Path, token: str) -> StoredUpload | None:
     return StoredUpload(token, directory, json.loads(meta_path.read_text()))
 
 
-def forget_old(uploads: Path, now: float | None = None) -> None:
-    cutoff = (time.time() if now is None else now) - KEEP_SECONDS
-    for directory in uploads.glob("*"):
-        if TOKEN.fullmatch(directory.name) and directory.stat().st_mtime < cutoff:
-            shutil.rmtree(directory, ignore_errors=True)
+def old_uploads(uploads: Path, keep_seconds: float = KEEP_SECONDS,
+                now: float | None = None) -> list[Path]:
+    """Upload directories older than `keep_seconds` (what the retention purge removes)."""
+    cutoff = (time.time() if now is None else now) - keep_seconds
+    return [d for d in uploads.glob("*")
+            if TOKEN.fullmatch(d.name) and d.stat().st_mtime < cutoff]
+
+
+def forget_old(uploads: Path, now: float | None = None,
+               keep_seconds: float = KEEP_SECONDS) -> int:
+    directories = old_uploads(uploads, keep_seconds, now)
+    for directory in directories:
+        shutil.rmtree(directory, ignore_errors=True)
+    return len(directories)

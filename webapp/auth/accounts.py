@@ -1,11 +1,13 @@
 """The web side of staff accounts: Flask-Login's view of a signed-in `User`. The accounts
-themselves (roles, passwords, lock-out) are admissions.accounts, free of Flask."""
+themselves (roles, passwords, throttling, TOTP) are admissions.accounts, free of Flask."""
 from __future__ import annotations
 
 from flask_login import UserMixin
 
-from admissions.accounts import (ROLES, LoginFailure, User, authenticate,  # noqa: F401
-                                 create_user, find_user, is_locked, unlock)
+from admissions.accounts import (ROLES, LoginThrottle, User, account_key,  # noqa: F401
+                                 authenticate, blocks, change_password, clear_block,
+                                 clear_blocks_of, create_user, end_sessions, enrol_totp,
+                                 find_user, names_by_key, totp_uri)
 
 
 class SignedInUser(UserMixin):
@@ -23,4 +25,5 @@ class SignedInUser(UserMixin):
         return self.user.active
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        # The session version goes into the session: raising it ends the session.
+        return f"{self.user.id}:{self.user.session_version or 0}"

@@ -18,10 +18,10 @@ accesslog = "-"
 # gunicorn's control socket is one path per user (~/.gunicorn): several servers on one host
 # would fight over it, and nothing here uses it.
 control_socket_disable = True
-# gunicorn's control socket is one path per user (~/.gunicorn): several servers on one host
-# would fight over it, and nothing here uses it.
-control_socket_disable = True
 access_log_format = '%(t)s [%(p)s] "%(m)s %(U)s" %(s)s %(b)s %(L)ss'
+# Above the app's own URL limit (webapp/serving/request_guard.py), so an over-long URL
+# gets the app's 414 (JSON under /api/) rather than gunicorn's plain 400.
+limit_request_line = 8190
 
 
 def post_worker_init(worker):

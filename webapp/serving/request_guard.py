@@ -26,3 +26,15 @@ def refuse_nul_in_request() -> None:
             "application/x-www-form-urlencoded", "multipart/form-data"):
         refuse_nul(request.form.items(multi=True))
 
+
+
+def refuse_overlong_url() -> None:
+    """A URL longer than any page or API call needs is refused with 414 (JSON under /api/),
+    before anything parses it."""
+    from flask import abort
+
+    from webapp.serving.security_headers import MAX_URL_LENGTH
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or \
+        request.full_path
+    if len(raw) > MAX_URL_LENGTH:
+        abort(414)

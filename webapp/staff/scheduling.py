@@ -8,7 +8,6 @@ win and the other sees a conflict, which is fine: the version is published eithe
 from __future__ import annotations
 
 import logging
-import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,10 +21,8 @@ log = logging.getLogger(__name__)
 def publish_due_versions() -> None:
     """The request hook (see webapp/hooks.py)."""
     current = services()
-    now = time.monotonic()
-    if now - current.last_schedule_check < current.settings.schedule_check_seconds:
+    if not current.due("last_schedule_check", current.settings.schedule_check_seconds):
         return
-    current.last_schedule_check = now
     try:
         if workflow.publish_due(current.sessions, today=current.clock.today()):
             current.published.invalidate()

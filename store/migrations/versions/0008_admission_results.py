@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_admission_results'
-down_revision = '0005_postgis'
+down_revision = '0007_security'
 branch_labels = None
 depends_on = None
 

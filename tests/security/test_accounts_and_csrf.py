@@ -1,7 +1,7 @@
-"""Staff accounts: password rules, hashing, lock-out, idle time-out, CSRF, roles, audit."""
+"""Staff accounts: password rules, hashing, idle time-out, CSRF, the CLI, the audit log
+(moved here from tests/test_auth.py; sign-in throttling is tests/security/test_sign_in.py)."""
 from __future__ import annotations
 
-import datetime as dt
 import pytest
 import sqlalchemy as sa
 
@@ -50,18 +50,6 @@ def test_login_logout_and_csrf(csrf_app):
     token = csrf_token(client, "/staff/")
     assert client.post("/staff/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/staff/").status_code == 302  # back to the login page
-
-
-def test_five_failures_in_15_minutes_lock_the_account(csrf_app):
-    client = csrf_app.test_client()
-    name = make_user(csrf_app)
-    for _ in range(5):
-        assert login(client, name, "wrong-Password-1").status_code == 401
-    assert login(client, name).status_code == 401  # right password, but locked
-    with csrf_app.app_context(), services().sessions() as session:
-        user = accounts.find_user(session, name)
-        later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=16)
-        assert not accounts.is_locked(session, user, now=later)
 
 
 def test_idle_sessions_time_out(csrf_app):
