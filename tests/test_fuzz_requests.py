@@ -162,7 +162,10 @@ ODD_CODES = ["..%2F..%2Fetc%2Fpasswd", "..", "%2e%2e", "x" * 5000, "长" * 300, 
 def test_odd_school_codes_are_not_found(app, code, lang):
     response = app.test_client().get(f"/api/v1/schools/{code}?lang={lang}")
     error = check_json(response, lang, code + "长😀")
-    assert response.status_code == 404 and error["code"] == "not_found"
+    if len(code) > 2000:  # past the URL limit: refused before routing, still JSON
+        assert response.status_code == 414 and error["code"] == "uri_too_long"
+    else:
+        assert response.status_code == 404 and error["code"] == "not_found"
 
 
 @pytest.mark.parametrize("code", ["%00", "EDP01%00"])
