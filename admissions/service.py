@@ -2,12 +2,13 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from admissions.answer import Translate, _identity, compose
+from admissions.answer import Translate, _identity, compose, zones_only
+from admissions.encoding import EncodedAnswer, EncodedCache, Template, encode_fragment, slot
 from admissions.content import load_current_cycle
 from gis.address import AddressGrammar, AddressQuery
 from gis.district import DistrictProfile
@@ -18,7 +19,7 @@ from gis.providers import OnlineProvider, with_providers
 from gis.suggest import Suggester
 from zones import storage
 from zones.errors import N_, InvalidData
-from zones.index import ZoneIndex
+from zones.index import PointResult, ZoneIndex
 from zones.inputs import parse_point
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
 
@@ -39,6 +40,8 @@ class Snapshot:
     providers: tuple[OnlineProvider, ...] = ()
     geocoder: GazetteerGeocoder | None = None
     suggester: Suggester | None = None
+    # Encoded answers and templates derived from this snapshot (admissions/encoding.py).
+    encoded: EncodedCache = field(default_factory=EncodedCache)
 
     def __post_init__(self) -> None:
         if self.geocoder is None:
@@ -100,9 +103,14 @@ def answer_point(snapshot: Snapshot, point: WGS84Point, *,
                  translate: Translate = _identity, facts: AddressFacts | None = None,
                  location: dict | None = None) -> dict:
     result = snapshot.index.lookup(point, facts=facts, levels=levels)
-    return compose(status=result.status,
-                   location=location or _location(point.lng, point.lat, "point"),
-                   point=result, schools=snapshot.schools, cycle=snapshot.cycle,
+    return compose_point(snapshot, result,
+                         location or _location(point.lng, point.lat, "point"), lang, translate)
+
+
+def compose_point(snapshot: Snapshot, result: PointResult, location: object, lang: str,
+                  translate: Translate) -> dict:
+    return compose(status=result.status, location=location, point=result,
+                   schools=snapshot.schools, cycle=snapshot.cycle,
                    zone_version=snapshot.zone_version, sample=snapshot.sample,
                    district_name=snapshot.profile.display_name(lang), lang=lang,
                    translate=translate)
@@ -137,13 +145,20 @@ def geocode(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult:
                           snapshot.profile.full_name)
 
 
-def answer_address(snapshot: Snapshot, query: AddressQuery, *,
-                   levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
-                   translate: Translate = _identity) -> dict:
+@dataclass(frozen=True)
+class Located:
+    """Where an address was found, and what the address rules need to know about it."""
+    point: WGS84Point
+    facts: AddressFacts | None = None
+    location: dict | None = None
+
+
+def locate_address(snapshot: Snapshot, query: AddressQuery, lang: str,
+                   translate: Translate) -> Located | dict:
+    """The place an address names, or the whole answer when it names none here."""
     coordinates = snapshot.grammar.parse_coordinates(query.text)
     if coordinates is not None:  # someone pasted "lat,lng" into the address box
-        return answer_point(snapshot, parse_point(*coordinates, snapshot.profile),
-                            levels=levels, lang=lang, translate=translate)
+        return Located(parse_point(*coordinates, snapshot.profile))
     result = geocode(snapshot, query)
     if result.status == "other_district":  # 北京市朝阳区...: say where, not "not found"
         answer = _not_located(snapshot, "outside_district", lang, translate)
@@ -162,5 +177,50 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
     location = _location(place.lng, place.lat, result.source, matched_address=place.address,
                          confidence=result.confidence, method=result.method)
     facts = AddressFacts(street=place.street, number=place.number, xiaoqu=place.xiaoqu)
-    return answer_point(snapshot, WGS84Point(place.lat, place.lng), levels=levels,
-                        lang=lang, translate=translate, facts=facts, location=location)
+    return Located(WGS84Point(place.lat, place.lng), facts, location)
+
+
+def answer_address(snapshot: Snapshot, query: AddressQuery, *,
+                   levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
+                   translate: Translate = _identity) -> dict:
+    located = locate_address(snapshot, query, lang, translate)
+    if isinstance(located, dict):
+        return located
+    return answer_point(snapshot, located.point, levels=levels, lang=lang,
+                        translate=translate, facts=located.facts, location=located.location)
+
+
+def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
+                   levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
+                   translate: Translate = _identity, lean: bool = False) -> EncodedAnswer:
+    """The answer of `answer_point`/`answer_address` (or its `zones_only` form), encoded.
+    The answer for the zones found is composed once per snapshot, status, language and
+    form; a request only looks the point up and fills in `location` and the distances."""
+    located = (Located(target) if isinstance(target, WGS84Point)
+               else locate_address(snapshot, target, lang, translate))
+    if isinstance(located, dict):  # not located: rare, composed each time
+        return EncodedAnswer.of(zones_only(located) if lean else located,
+                                snapshot.zone_set.id)
+    point = located.point
+    result = snapshot.index.lookup(point, facts=located.facts, levels=levels)
+    found = tuple((level, r.status, tuple((m.zone.zone_id, m.matched_by) for m in r.matches))
+                  for level, r in result.levels.items())
+    key = ("lookup", lang, lean, levels, result.status, found)
+    template = snapshot.encoded.get(
+        key, lambda: _answer_template(snapshot, result, lang, translate, lean))
+    values = {f"{level}_{i}": repr(round(m.distance_m, 1)).encode()
+              for level, r in result.levels.items() for i, m in enumerate(r.matches)}
+    values["location"] = encode_fragment(
+        located.location or _location(point.lng, point.lat, "point"))
+    return template.fill(values)
+
+
+def _answer_template(snapshot: Snapshot, result: PointResult, lang: str,
+                     translate: Translate, lean: bool) -> Template:
+    answer = compose_point(snapshot, result, slot("location"), lang, translate)
+    if lean:
+        answer = zones_only(answer)
+    for level in LEVELS:
+        for i, zone in enumerate(answer[level]["zones"]):
+            zone["distance_m"] = slot(f"{level}_{i}")
+    return Template(answer, snapshot.zone_set.id)

@@ -11,6 +11,7 @@ from webapp.auth.views import enforce_idle_timeout
 from webapp.public.views import remember_language
 from webapp.serving.compression import compress
 from webapp.serving.request_guard import refuse_nul_in_request
+from webapp.serving.stateless_api import keep_pages_middleware_off_api
 from webapp.staff.scheduling import publish_due_versions
 
 
@@ -30,3 +31,8 @@ def register(app: Flask) -> None:
     app.before_request(publish_due_versions)
     # After the view: compress the finished body (last, so it sees the final bytes).
     app.after_request(compress)
+    # The lean API (lookups, zones, schools) skips the page hooks above, the extensions'
+    # included, and opens no session; it keeps the NUL guard, scheduled publishing (an
+    # API-only day must still publish on time; a clock comparison) and gzip.
+    keep_pages_middleware_off_api(app, kept=(refuse_nul_in_request, publish_due_versions,
+                                             compress))
