@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from webapp.api import logic
 from webapp.api.openapi import openapi_document
 from webapp.serving.compression import wants_gzip
-from webapp.i18n import current_lang, translate
+from webapp.i18n import request_lang, translate
 from webapp.services import services, snapshot
 from admissions.encoding import EncodedAnswer
 from zones.errors import XuequError
@@ -18,7 +18,7 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/v1/lookup")
 def lookup():
-    return _encoded(logic.encoded_lookup(snapshot(), request.args, current_lang(), translate))
+    return _encoded(logic.encoded_lookup(snapshot(), request.args, request_lang(), translate))
 
 
 def _encoded(answer: EncodedAnswer, mimetype: str = "application/json") -> Response:
@@ -26,15 +26,13 @@ def _encoded(answer: EncodedAnswer, mimetype: str = "application/json") -> Respo
     current (each representation has its own ETag)."""
     gzipped = wants_gzip()
     etag = f"{answer.etag}-gzip" if gzipped else answer.etag
-    if etag in request.if_none_match:
-        response = Response(status=304)
-    else:
-        response = Response(answer.gzipped() if gzipped else answer.plain, mimetype=mimetype)
-        if gzipped:
-            response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(etag)
-    response.vary.add("Accept-Encoding")
-    return response
+    headers = {"ETag": f'"{etag}"', "Vary": "Accept-Encoding"}
+    if "If-None-Match" in request.headers and etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(answer.gzipped() if gzipped else answer.plain, mimetype=mimetype,
+                    headers=headers)
 
 
 def _geojson(answer: EncodedAnswer):

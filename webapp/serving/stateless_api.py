@@ -10,7 +10,6 @@ form. The inquiry API keeps its hooks: it has rate limits.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import wraps
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
@@ -28,22 +27,43 @@ class PagesOnlySessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-def _skipped_for_api(hook: Callable, passes_through: bool) -> Callable:
-    @wraps(hook)
+def _page_hooks(hooks: list[Callable], passes_through: bool) -> Callable:
+    """Consecutive page hooks run as one, in their order, except for the lean API (so an
+    API request asks once, not once per hook). Before-request: the first answer wins;
+    after-request: each gets the response the previous returned."""
     def run(*args):
         if request.blueprint in LEAN_BLUEPRINTS:
             return args[0] if passes_through else None
-        return hook(*args)
+        for hook in hooks:
+            result = hook(*args)
+            if passes_through:
+                args = (result,)
+            elif result is not None:
+                return result
+        return args[0] if passes_through else None
+    run.__name__ = "page_hooks:" + ",".join(getattr(h, "__name__", "?") for h in hooks)
     return run
 
 
 def keep_pages_middleware_off_api(app: Flask, kept: Iterable[Callable]) -> None:
-    """Wrap every app-wide before/after-request hook except `kept` so that it does not run
-    for the lean API blueprints. Call it after every hook is registered."""
+    """Group every app-wide before-, after- and teardown-request hook except `kept` so
+    that they do not run for the lean API blueprints. Call it after every hook is
+    registered; the order of all hooks stays as it was."""
     kept = set(kept)
     app.session_interface = PagesOnlySessionInterface()
     for funcs, passes_through in ((app.before_request_funcs, False),
-                                  (app.after_request_funcs, True)):
-        hooks = funcs.get(None, [])
-        funcs[None] = [hook if hook in kept else _skipped_for_api(hook, passes_through)
-                       for hook in hooks]
+                                  (app.after_request_funcs, True),
+                                  (app.teardown_request_funcs, False)):
+        grouped: list[Callable] = []
+        run: list[Callable] = []
+        for hook in funcs.get(None, []):
+            if hook in kept:
+                if run:
+                    grouped.append(_page_hooks(run, passes_through))
+                    run = []
+                grouped.append(hook)
+            else:
+                run.append(hook)
+        if run:
+            grouped.append(_page_hooks(run, passes_through))
+        funcs[None] = grouped
