@@ -137,11 +137,16 @@ def redis_down_app(tmp_path):
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]
-    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'down.sqlite3'}",
-                       "SECRET_KEY": "t", "RATELIMIT_ENABLED": True,
-                       "REDIS_URL": f"redis://127.0.0.1:{dead}/0",
-                       "INQUIRY_LOOKUP_LIMIT": "2 per minute",
-                       "INQUIRY_SUBMIT_LIMIT": "2 per minute"})
+    from webapp.extensions import limiter
+    # The limiter is one object bound to every app a test process builds; the last app
+    # configures its store. Put back the previous store so later tests do not see this one.
+    saved = limiter.enabled, limiter._storage, limiter._limiter
+    yield create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'down.sqlite3'}",
+                      "SECRET_KEY": "t", "RATELIMIT_ENABLED": True,
+                      "REDIS_URL": f"redis://127.0.0.1:{dead}/0",
+                      "INQUIRY_LOOKUP_LIMIT": "2 per minute",
+                      "INQUIRY_SUBMIT_LIMIT": "2 per minute"})
+    limiter.enabled, limiter._storage, limiter._limiter = saved
 
 
 def _inquiries(app) -> int:
