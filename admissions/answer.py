@@ -148,3 +148,19 @@ def compose(*, status: str, location: dict | None, point: PointResult | None,
         if status in NEXT_STEPS else None
     answer["dataset"] = {"sample": sample}
     return answer
+
+
+# The lean answer (`fields=zones`) for programs that need only the zones and schools' codes.
+LEAN_KEYS = ("status", "location", "candidates", "suggestions", "other_district",
+             "zone_version", "dataset")
+LEAN_ZONE_KEYS = ("zone_id", "allocation", "matched_by", "distance_m")
+
+
+def zones_only(answer: dict) -> dict:
+    lean = {key: answer[key] for key in LEAN_KEYS if key in answer}
+    for level in LEVELS:
+        lean[level] = {"status": answer[level]["status"], "zones": [
+            {**{key: zone[key] for key in LEAN_ZONE_KEYS},
+             "school_codes": [school["code"] for school in zone["schools"]]}
+            for zone in answer[level]["zones"]]}
+    return lean

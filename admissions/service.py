@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from admissions.answer import Translate, _identity, compose
+from admissions.answer import Translate, _identity, compose, zones_only
+from admissions.encoding import EncodedAnswer, EncodedCache, Template, encode_fragment, slot
 from admissions.content import load_current_cycle
 from gis.address import AddressGrammar, AddressQuery, latin_only, unreadable_kind
 from gis import pinyin
@@ -19,7 +20,7 @@ from gis.providers import OnlineProvider, with_providers
 from gis.suggest import Suggester
 from zones import storage
 from zones.errors import N_, InvalidData, InvalidParameter
-from zones.index import ZoneIndex
+from zones.index import PointResult, ZoneIndex
 from zones.inputs import parse_point
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
 
@@ -44,6 +45,8 @@ class Snapshot:
     basemap: dict | None = None  # layer → GeoJSON FeatureCollection (streets, 小区, 街道)
     # each place's zones, filled as candidates are checked (it lives with this data)
     zone_keys: dict = field(default_factory=dict, repr=False)
+    # Encoded answers and templates derived from this snapshot (admissions/encoding.py).
+    encoded: EncodedCache = field(default_factory=EncodedCache)
 
     def __post_init__(self) -> None:
         if self.geocoder is None:
@@ -82,7 +85,7 @@ def with_published_zones(session: Session, previous: Snapshot) -> Snapshot:
     the schools, gazetteer, geocoder and suggester are the dataset's and are kept, so a
     publish costs one index build rather than a whole snapshot."""
     zone_set = storage.load_zone_set(session, storage.published_zone_set_id(session))
-    return replace(previous, zone_set=zone_set, zone_keys={},  # place → zones changed too
+    return replace(previous, zone_set=zone_set, zone_keys={}, encoded=EncodedCache(),
                    index=ZoneIndex(zone_set, previous.district,
                                    metric_crs=previous.profile.metric_crs))
 
@@ -116,9 +119,14 @@ def answer_point(snapshot: Snapshot, point: WGS84Point, *,
                  translate: Translate = _identity, facts: AddressFacts | None = None,
                  location: dict | None = None) -> dict:
     result = snapshot.index.lookup(point, facts=facts, levels=levels)
-    return compose(status=result.status,
-                   location=location or _location(point.lng, point.lat, "point"),
-                   point=result, schools=snapshot.schools, cycle=snapshot.cycle,
+    return compose_point(snapshot, result,
+                         location or _location(point.lng, point.lat, "point"), lang, translate)
+
+
+def compose_point(snapshot: Snapshot, result: PointResult, location: object, lang: str,
+                  translate: Translate) -> dict:
+    return compose(status=result.status, location=location, point=result,
+                   schools=snapshot.schools, cycle=snapshot.cycle,
                    zone_version=snapshot.zone_version, sample=snapshot.sample,
                    district_name=snapshot.profile.display_name(lang), lang=lang,
                    translate=translate)
@@ -341,3 +349,37 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
                                  if c["confidence"] >= SUGGESTION_MIN][:3]
         return answer
     return _answer_found(snapshot, result, levels, lang, translate)
+
+def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
+                   levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
+                   translate: Translate = _identity, lean: bool = False) -> EncodedAnswer:
+    """The answer of `answer_point`/`answer_address` (or its `zones_only` form), encoded.
+    For a point, the answer for the zones found is composed once per snapshot, status,
+    language and form; a request only looks the point up and fills in `location` and the
+    distances. An address's answer depends on the match (candidates, notes), so it is
+    composed each time."""
+    if not isinstance(target, WGS84Point):
+        answer = answer_address(snapshot, target, levels=levels, lang=lang,
+                                translate=translate)
+        return EncodedAnswer.of(zones_only(answer) if lean else answer, snapshot.zone_set.id)
+    result = snapshot.index.lookup(target, levels=levels)
+    found = tuple((level, r.status, tuple((m.zone.zone_id, m.matched_by) for m in r.matches))
+                  for level, r in result.levels.items())
+    key = ("lookup", lang, lean, levels, result.status, found)
+    template = snapshot.encoded.get(
+        key, lambda: _answer_template(snapshot, result, lang, translate, lean))
+    values = {f"{level}_{i}": repr(round(m.distance_m, 1)).encode()
+              for level, r in result.levels.items() for i, m in enumerate(r.matches)}
+    values["location"] = encode_fragment(_location(target.lng, target.lat, "point"))
+    return template.fill(values)
+
+
+def _answer_template(snapshot: Snapshot, result: PointResult, lang: str,
+                     translate: Translate, lean: bool) -> Template:
+    answer = compose_point(snapshot, result, slot("location"), lang, translate)
+    if lean:
+        answer = zones_only(answer)
+    for level in LEVELS:
+        for i, zone in enumerate(answer[level]["zones"]):
+            zone["distance_m"] = slot(f"{level}_{i}")
+    return Template(answer, snapshot.zone_set.id)

@@ -45,7 +45,9 @@ SAMPLES = {
     "XUEQU_SCHEDULE_CHECK_SECONDS": ("0", lambda s: s.schedule_check_seconds == 0.0),
     "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379",
                               lambda s: s.ratelimit_storage_uri == "redis://127.0.0.1:6379"),
-    "XUEQU_REDIS_URL": ("redis://r:6379/0", lambda s: s.redis_url == "redis://r:6379/0"),
+    "XUEQU_REDIS_URL": ("redis://127.0.0.1:6379/3",
+                        lambda s: s.redis_url == "redis://127.0.0.1:6379/3"
+                        and s.rate_limit_storage == "redis://127.0.0.1:6379/3"),
     "XUEQU_PROXY_HOPS": ("1", lambda s: s.proxy_hops == 1),
     "XUEQU_SESSION_HOURS": ("2", lambda s: s.session_hours == 2.0),
     "XUEQU_NOTICE_COMMENT_RETENTION_DAYS": ("9", lambda s: s.notice_comment_retention_days == 9),

@@ -13,6 +13,7 @@ from webapp.public.views import remember_language
 from webapp.serving.compression import compress
 from webapp.serving.request_guard import refuse_nul_in_request, refuse_overlong_url
 from webapp.serving.security_headers import add_security_headers, csp_nonce
+from webapp.serving.stateless_api import keep_pages_middleware_off_api
 from webapp.staff.scheduling import publish_due_versions
 
 
@@ -39,3 +40,9 @@ def register(app: Flask) -> None:
     # it: Flask runs after_request hooks in reverse), with the nonce the templates used.
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    # The lean API (lookups, zones, schools) skips the page hooks above, the extensions'
+    # included, and opens no session; it keeps the NUL guard, scheduled publishing (an
+    # API-only day must still publish on time; a clock comparison) and gzip.
+    keep_pages_middleware_off_api(app, kept=(refuse_overlong_url, refuse_nul_in_request,
+                                             publish_due_versions, compress,
+                                             add_security_headers))

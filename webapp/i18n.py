@@ -14,6 +14,14 @@ def select_locale() -> str:
     return chosen if chosen in languages else languages[0]
 
 
+def request_lang() -> str:
+    """The API's language: `lang` of this request alone (the API reads no session), the
+    same choice `select_locale` makes there, without asking Babel for a locale."""
+    languages = current_app.extensions["xuequ"].settings.languages
+    chosen = request.args.get("lang")
+    return chosen if chosen in languages else languages[0]
+
+
 def current_lang() -> str:
     from flask_babel import get_locale
     return "en" if str(get_locale()).startswith("en") else "zh"

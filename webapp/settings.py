@@ -16,6 +16,7 @@ from typing import Any
 from flask import Config
 
 from admissions.dataset import SAMPLE_DIR
+from webapp.serving import rate_limit_store, rate_limits
 
 DEFAULT_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 GEOCODER_PREFIXES = ("XUEQU_GEOCODER", "XUEQU_NOMINATIM", "XUEQU_BAIDU")
@@ -53,9 +54,11 @@ class Settings:
     # The dataset loaded at start-up (docs/DATA.md): schools, zones, gazetteer, profile.
     dataset_dir: str = _setting("XUEQU_DATASET_DIR", "DATASET_DIR", str(SAMPLE_DIR))
     refresh_seconds: float = _setting("XUEQU_REFRESH_SECONDS", "REFRESH_SECONDS", 2.0, float)
-    # Per-process counters; point at redis:// to share limits across workers.
-    ratelimit_storage_uri: str = _setting("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI",
-                                          "memory://")
+    # Empty: Redis when XUEQU_REDIS_URL is set, else a SQLite file every worker shares
+    # (see `rate_limit_storage`).
+    ratelimit_storage_uri: str = _setting("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", "")
+    # Redis shared by every worker and host (rate-limit counters).
+    redis_url: str = _setting("XUEQU_REDIS_URL", "REDIS_URL", "")
     validation_seconds: float = _setting("XUEQU_VALIDATION_SECONDS", "VALIDATION_TIME_LIMIT",
                                          60.0, float)
     max_upload_bytes: int = _setting("XUEQU_MAX_UPLOAD_BYTES", "MAX_CONTENT_LENGTH",
@@ -85,8 +88,6 @@ class Settings:
     # Online geocoders behind the offline gazetteer (gis/providers.py): every XUEQU_GEOCODER*,
     # XUEQU_NOMINATIM* and XUEQU_BAIDU* variable; none means offline only.
     geocoder_settings: Mapping[str, str] = _setting(None, "GEOCODER_SETTINGS", None)
-    # Redis for publish announcements across hosts (redis://…); empty: PostgreSQL or polling.
-    redis_url: str = _setting("XUEQU_REDIS_URL", "REDIS_URL", "")
     # How many proxies (nginx, a load balancer) sit in front: ProxyFix trusts that many
     # X-Forwarded-For/-Proto hops for the client's address and scheme; 0 trusts none.
     proxy_hops: int = _setting("XUEQU_PROXY_HOPS", "PROXY_HOPS", 0, int)
@@ -109,6 +110,18 @@ class Settings:
     def database_url(self) -> str:
         return self.database_url_setting or \
             f"sqlite:///{os.path.join(self.instance_path, 'xuequ.sqlite3')}"
+
+    @property
+    def rate_limit_storage(self) -> str:
+        """Where rate-limit counters live: the explicit URI, Redis, or the embedded SQLite
+        file (next to the SQLite database, else in the instance folder)."""
+        if self.ratelimit_storage_uri or self.redis_url:
+            return self.ratelimit_storage_uri or self.redis_url
+        database = self.database_url
+        folder = (os.path.dirname(database.split(":///", 1)[1])
+                  if database.startswith("sqlite:///") and database != "sqlite:///"
+                  else self.instance_path)
+        return rate_limit_store.uri_for(os.path.join(folder, "ratelimits.sqlite3"))
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None,
@@ -143,7 +156,8 @@ class Settings:
         return {
             "SECRET_KEY": self.secret_key,
             "MAX_CONTENT_LENGTH": self.max_upload_bytes,
-            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
+            "RATELIMIT_STORAGE_OPTIONS": rate_limits.storage_options(self.rate_limit_storage),
             "BABEL_DEFAULT_LOCALE": self.languages[0],
             "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=self.session_hours),
             "SESSION_COOKIE_HTTPONLY": True,

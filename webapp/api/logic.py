@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from admissions.answer import Translate, school_summary
-from admissions.service import Snapshot, answer_address, answer_place, answer_point
+from admissions.answer import Translate, school_summary, zones_only
+from admissions.encoding import EncodedAnswer
+from admissions.service import (Snapshot, answer_address, answer_place, answer_point,
+                                encoded_answer)
 from gis.address import AddressQuery
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
@@ -17,14 +19,42 @@ from zones.errors import N_, NotFound
 
 def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
            ) -> dict:
+    """The answer freshly composed (pages, CLI); the API serves `encoded_lookup`."""
     levels = p.levels(args)
+    lean = p.zones_only(args)
     place_id = p.chosen_place(args)
     if place_id is not None:
-        return answer_place(snapshot, place_id, levels=levels, lang=lang, translate=translate)
+        answer = answer_place(snapshot, place_id, levels=levels, lang=lang,
+                              translate=translate)
+        return zones_only(answer) if lean else answer
     target = p.point_or_address(args, snapshot.profile)
     if isinstance(target, AddressQuery):
-        return answer_address(snapshot, target, levels=levels, lang=lang, translate=translate)
-    return answer_point(snapshot, target, levels=levels, lang=lang, translate=translate)
+        answer = answer_address(snapshot, target, levels=levels, lang=lang,
+                                translate=translate)
+    else:
+        answer = answer_point(snapshot, target, levels=levels, lang=lang, translate=translate)
+    return zones_only(answer) if lean else answer
+
+
+def encoded_lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str,
+                   translate: Translate) -> EncodedAnswer:
+    """The same answer as `lookup`, as bytes composed once per zones found."""
+    if p.chosen_place(args) is not None:  # a chosen candidate: composed, then encoded
+        return EncodedAnswer.of(lookup(snapshot, args, lang, translate), snapshot.zone_set.id)
+    return encoded_answer(snapshot, p.point_or_address(args, snapshot.profile),
+                          levels=p.levels(args), lang=lang, translate=translate,
+                          lean=p.zones_only(args))
+
+
+def encoded_zones_geojson(snapshot: Snapshot, args: Mapping[str, str]) -> EncodedAnswer:
+    levels = p.levels(args)
+    return snapshot.encoded.get(("zones.geojson", levels), lambda: EncodedAnswer.of(
+        zones_geojson(snapshot, args), snapshot.zone_set.id))
+
+
+def encoded_district_geojson(snapshot: Snapshot) -> EncodedAnswer:
+    return snapshot.encoded.get(("district.geojson",), lambda: EncodedAnswer.of(
+        district_geojson(snapshot), snapshot.zone_set.id))
 
 
 def zones_geojson(snapshot: Snapshot, args: Mapping[str, str]) -> dict:

@@ -88,7 +88,11 @@ def openapi_document() -> dict:
                            {"type": "string", "enum": ["wgs84", "gcj02", "bd09"]}),
                     LEVEL,
                     _param("lang", "zh (default) or en", {"type": "string",
-                                                          "enum": ["zh", "en"]})],
+                                                          "enum": ["zh", "en"]}),
+                    _param("fields", "all (default): the whole answer; zones: only status, "
+                           "location, zone_version, dataset and per level the zones "
+                           "(zone_id, allocation, matched_by, distance_m, school_codes)",
+                           {"type": "string", "enum": ["all", "zones"]})],
                 "responses": _responses({"$ref": "#/components/schemas/Lookup"}, 400, 503)}},
             "/api/v1/addresses/suggest": {"get": {
                 "summary": "Up to 10 ranked address suggestions while typing (from the "

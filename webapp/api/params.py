@@ -52,3 +52,14 @@ def point_or_address(params: Mapping[str, str], profile: DistrictProfile
 
 def search_text(params: Mapping[str, str]) -> AddressQuery:
     return parse_address(params.get("q") or "", field="q")
+
+
+def zones_only(params: Mapping[str, str]) -> bool:
+    """`fields=zones`: the lean answer; `fields=all` or none: the whole answer."""
+    chosen = params.get("fields")
+    if chosen is None or chosen in ("", "all"):
+        return False
+    if chosen != "zones":
+        raise InvalidParameter(N_("fields 只能是 all（完整答复）或 zones（只含学区）。"),
+                               field="fields")
+    return True

@@ -1,14 +1,16 @@
 """The thin Flask layer of API v1."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.api import logic
 from webapp.api.openapi import openapi_document
-from webapp.i18n import current_lang, translate
+from webapp.serving.compression import wants_gzip
+from webapp.i18n import request_lang, translate
 from webapp.services import services, snapshot
+from admissions.encoding import EncodedAnswer
 from zones.errors import XuequError
 
 bp = Blueprint("api", __name__)
@@ -16,17 +18,29 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/v1/lookup")
 def lookup():
-    return jsonify(logic.lookup(snapshot(), request.args, current_lang(), translate))
+    return _encoded(logic.encoded_lookup(snapshot(), request.args, request_lang(), translate))
 
 
-def _geojson(body: dict):
+def _encoded(answer: EncodedAnswer, mimetype: str = "application/json") -> Response:
+    """Bytes encoded in advance, gzipped when the client takes it, 304 when its copy is
+    current (each representation has its own ETag)."""
+    gzipped = wants_gzip()
+    etag = f"{answer.etag}-gzip" if gzipped else answer.etag
+    headers = {"ETag": f'"{etag}"', "Vary": "Accept-Encoding"}
+    if "If-None-Match" in request.headers and etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(answer.gzipped() if gzipped else answer.plain, mimetype=mimetype,
+                    headers=headers)
+
+
+def _geojson(answer: EncodedAnswer):
     """Published geometry changes only with a new version: let slow phones revalidate it
     with an ETag instead of downloading it again."""
-    response = jsonify(body)
-    response.mimetype = "application/geo+json"
+    response = _encoded(answer, "application/geo+json")
     response.headers["Cache-Control"] = "public, max-age=60"
-    response.add_etag()
-    return response.make_conditional(request)
+    return response
 
 
 @bp.get("/api/v1/addresses/suggest")
@@ -36,12 +50,12 @@ def suggest_addresses():
 
 @bp.get("/api/v1/zones.geojson")
 def zones_geojson():
-    return _geojson(logic.zones_geojson(snapshot(), request.args))
+    return _geojson(logic.encoded_zones_geojson(snapshot(), request.args))
 
 
 @bp.get("/api/v1/district.geojson")
 def district_geojson():
-    return _geojson(logic.district_geojson(snapshot()))
+    return _geojson(logic.encoded_district_geojson(snapshot()))
 
 
 @bp.get("/api/v1/schools")

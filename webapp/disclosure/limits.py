@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from webapp.extensions import limiter
+from webapp.serving.rate_limits import fail_closed
 from webapp.services import settings
 
 
@@ -14,8 +15,15 @@ def lookup_limit() -> str:
 
 
 # One budget per client across the web form and the API, so neither is a way round the other.
-limit_submissions = limiter.shared_limit(submit_limit, scope="inquiry_submit",
+_submission_limit = limiter.shared_limit(submit_limit, scope="inquiry_submit",
                                          methods=["POST"])
+
+
+def limit_submissions(view):
+    """The submission limit; with its store unreachable, submissions are refused."""
+    return _submission_limit(fail_closed(view))
+
+
 limit_lookups = limiter.shared_limit(lookup_limit, scope="inquiry_lookup")
 
 

@@ -11,12 +11,12 @@ MIN_BYTES = 512
 LEVEL = 6
 
 
-def _wants_gzip() -> bool:
+def wants_gzip() -> bool:
     return "gzip" in request.headers.get("Accept-Encoding", "").lower()
 
 
 def compress(response: Response) -> Response:
-    if (not _wants_gzip() or response.status_code != 200
+    if (not wants_gzip() or response.status_code != 200
             or "Content-Encoding" in response.headers
             or not response.mimetype.startswith(COMPRESSIBLE)
             or response.is_streamed and not response.direct_passthrough):
