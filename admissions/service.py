@@ -2,6 +2,7 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -89,6 +90,13 @@ def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],
                     cycle=load_current_cycle(session), profile=profile, district=district,
                     sample=bool(storage.get_meta(session, "sample", False)),
                     providers=tuple(providers))
+
+
+def with_zone_set(base: Snapshot, zone_set: ZoneSet) -> Snapshot:
+    """`base` answering from another zone set (a past or scheduled version): its own index,
+    the same schools, gazetteer and cycle."""
+    index = ZoneIndex(zone_set, base.district, metric_crs=base.profile.metric_crs)
+    return dataclasses.replace(base, zone_set=zone_set, index=index)
 
 
 def _location(lng: float, lat: float, source: str, **extra) -> dict:

@@ -10,8 +10,8 @@ from flask_babel import Babel
 from gis.district import read_profile
 from gis.providers import providers_from_settings
 from store.clock import Clock
-from webapp import (api, auth, database, disclosure, errors, hooks, hotline, public, staff,
-                    templating)
+from webapp import (api, auth, database, disclosure, errors, hooks, hotline, ogc, public,
+                    staff, templating)
 from webapp.auth.commands import users_cli
 from webapp.database.commands import data_cli, db_cli
 from webapp.extensions import csrf, limiter, login_manager
@@ -25,7 +25,7 @@ from store import db
 from zones.cache import PublishedCache
 
 # Registered in this order: the staff home page lists features' links in it.
-FEATURES = (api, public, auth, hotline, staff, disclosure)
+FEATURES = (api, public, auth, hotline, staff, disclosure, ogc)
 COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli)
 
 

@@ -10,13 +10,15 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from admissions.service import Snapshot, build_snapshot
+from admissions.service import Snapshot, build_snapshot, with_zone_set
 from gis.district import DistrictProfile
 from gis.providers import OnlineProvider
 from store.clock import Clock
 from webapp.settings import Settings
 from zones.cache import PublishedCache
+from zones import versions
 from zones.errors import XuequError
+from zones.versions import PublicVersion
 
 
 class PerSnapshotCache:
@@ -51,6 +53,9 @@ class Services:
     clock: Clock
     # One rendered public map per (snapshot, tiles, language): building one takes ~100 ms.
     maps: PerSnapshotCache = field(default_factory=PerSnapshotCache)
+    # Open data (webapp/ogc, the versions API): snapshots of other public versions than the
+    # published one, with their indexes, and feature tables; bounded, dropped on a publish.
+    open_data: PerSnapshotCache = field(default_factory=lambda: PerSnapshotCache(16))
     # When this process last looked for a scheduled version that has come due.
     last_schedule_check: float = float("-inf")
 
@@ -80,6 +85,24 @@ def settings() -> Settings:
 
 def snapshot() -> Snapshot:
     return services().published.get()
+
+
+def public_versions() -> list[PublicVersion]:
+    with services().sessions() as session:
+        return versions.public_versions(session)
+
+
+def snapshot_for(version: PublicVersion) -> Snapshot:
+    """The published snapshot with `version`'s zones and index in place of the published
+    ones (schools, gazetteer and cycle are shared); the published version is the snapshot."""
+    base = snapshot()
+    if version.id == base.zone_set.id:
+        return base
+
+    def build() -> Snapshot:
+        with services().sessions() as session:
+            return with_zone_set(base, versions.load_public(session, version))
+    return services().open_data.get(base, ("version", version.id), build)
 
 
 def school_names() -> dict[str, str]:
