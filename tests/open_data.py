@@ -20,6 +20,7 @@ from zones.tables import ZoneSetRow
 PAST, FUTURE = "v2025", "v2028"
 PAST_FROM, FUTURE_FROM = dt.date(2025, 3, 1), dt.date(2028, 3, 1)
 PAST_MARK = "（2025年版）"
+FORMULA = "=HYPERLINK(\"http://example.invalid\")"
 
 
 def config(database_url: str) -> dict:
@@ -35,6 +36,8 @@ def versions_app(tmp_path):
         published = storage.load_zone_set(session, storage.published_zone_set_id(session))
         past = [dataclasses.replace(z, description=z.description + PAST_MARK)
                 for z in published.zones]
+        # a spreadsheet would run this as a formula if the CSV did not neutralise it
+        past[0] = dataclasses.replace(past[0], description=FORMULA + past[0].description)
         storage.save_zone_set(session, ZoneSet(PAST, "retired", PAST_FROM, label="2025",
                                                zones=past, sample=True))
         storage.save_zone_set(session, ZoneSet(FUTURE, "scheduled", FUTURE_FROM,

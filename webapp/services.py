@@ -2,6 +2,7 @@
 cache, the clock, and the caches derived from a snapshot (so every cache can be seen here)."""
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 from dataclasses import dataclass, field
@@ -103,6 +104,14 @@ def snapshot_for(version: PublicVersion) -> Snapshot:
         with services().sessions() as session:
             return with_zone_set(base, versions.load_public(session, version))
     return services().open_data.get(base, ("version", version.id), build)
+
+
+def snapshot_on(day: dt.date | None) -> Snapshot:
+    """The snapshot answering for `day` (the published one without a day); a day before
+    the first version is refused as a bad `on`."""
+    if day is None:
+        return snapshot()
+    return snapshot_for(versions.in_force_on(public_versions(), day, field="on"))
 
 
 def school_names() -> dict[str, str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.clock import to_beijing
 from zones.errors import N_, InvalidParameter, NotFound
 from zones.model import ZoneSet
 from zones.storage import load_zone_set
@@ -54,7 +55,7 @@ def _start(row: ZoneSetRow) -> dt.date:
     it was published; a scheduled one from its effective date."""
     days = [row.effective_from] if row.effective_from else []
     if row.status != "scheduled" and row.published_at is not None:
-        days.append(row.published_at.date())
+        days.append(to_beijing(row.published_at).date())
     return min(days, default=dt.date.min)
 
 

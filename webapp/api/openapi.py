@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 document of API v1 (hand-kept next to the views it describes)."""
 from __future__ import annotations
 
+from webapp.api.open_data_openapi import OPEN_DATA_PATHS
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -83,7 +85,10 @@ def openapi_document() -> dict:
                            {"type": "string", "enum": ["wgs84", "gcj02", "bd09"]}),
                     LEVEL,
                     _param("lang", "zh (default) or en", {"type": "string",
-                                                          "enum": ["zh", "en"]})],
+                                                          "enum": ["zh", "en"]}),
+                    _param("on", "answer from the zone version in force that day "
+                           "(YYYY-MM-DD, a scheduled one too); today's when absent",
+                           {"type": "string", "format": "date"})],
                 "responses": _responses({"$ref": "#/components/schemas/Lookup"}, 400, 503)}},
             "/api/v1/addresses/suggest": {"get": {
                 "summary": "Up to 10 ranked address suggestions while typing (from the "
@@ -105,6 +110,7 @@ def openapi_document() -> dict:
                                 "schema": {"type": "string"}}],
                 "responses": _responses(OBJECT, 404)}},
             **HOTLINE_PATHS,
+            **OPEN_DATA_PATHS,
             "/healthz": {"get": {"summary": "Health and the published version",
                                  "responses": _responses(OBJECT, 503)}},
         },

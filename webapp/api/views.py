@@ -8,15 +8,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from webapp.api import logic
 from webapp.api.openapi import openapi_document
 from webapp.i18n import current_lang, translate
-from webapp.services import services, snapshot
+from webapp.services import services, snapshot, snapshot_on
 from zones.errors import XuequError
+from zones.versions import parse_day
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api/v1/lookup")
 def lookup():
-    return jsonify(logic.lookup(snapshot(), request.args, current_lang(), translate))
+    # `on=YYYY-MM-DD` answers from the version in force that day (a scheduled one too)
+    answering = snapshot_on(parse_day(request.args.get("on"), "on"))
+    return jsonify(logic.lookup(answering, request.args, current_lang(), translate))
 
 
 def _geojson(body: dict):

@@ -1,7 +1,7 @@
 """The thin Flask layer of OGC API – Features under /ogc/ (logic in webapp/ogc/logic.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.errors import status_for
@@ -9,7 +9,9 @@ from webapp.i18n import error_message, translate
 from webapp.ogc import logic
 from webapp.ogc.openapi import ogc_openapi
 from webapp.services import public_versions, services, snapshot, snapshot_for
+from webapp.serving.caching import cacheable
 from zones.errors import N_, NotFound, XuequError
+from zones.versions import PublicVersion
 
 bp = Blueprint("ogc", __name__, template_folder="templates")
 
@@ -30,13 +32,21 @@ def _wants_html() -> bool:
     return best == logic.HTML
 
 
-def _respond(body: dict, media_type: str, kind: str, **context):
+def _respond(body: dict, media_type: str, kind: str, version: PublicVersion | None = None,
+             **context):
+    """JSON or HTML, tagged with the zone version it comes from (the published one when
+    none was chosen); a version whose time is over is cached for good."""
     if _wants_html():
-        return render_template("ogc/page.html", body=body, kind=kind,
-                               titles=logic.COLLECTIONS, **context)
-    response = jsonify(body)
-    response.mimetype = media_type
-    return response
+        response = make_response(render_template("ogc/page.html", body=body, kind=kind,
+                                                 titles=logic.COLLECTIONS, **context))
+    else:
+        response = jsonify(body)
+        response.mimetype = media_type
+    stamp = body.get("timeStamp")
+    if version is None:
+        return cacheable(response, snapshot().zone_set.id, volatile=stamp)
+    return cacheable(response, version.id, version.immutable(services().clock.today()),
+                     volatile=stamp)
 
 
 def _ogc_error(status: int, description: str):
@@ -65,12 +75,12 @@ def _zone_version(collection_id: str, args):
     return logic.version_for(public_versions(), interval, services().clock.today())
 
 
-def _table(collection_id: str, args) -> logic.FeatureTable:
+def _table(collection_id: str, args) -> tuple[logic.FeatureTable, PublicVersion | None]:
     if logic.zone_level(collection_id) is None:
-        return logic.cached_table(services().open_data, snapshot(), collection_id, None)
+        return logic.cached_table(services().open_data, snapshot(), collection_id, None), None
     version = _zone_version(collection_id, args)
     source = snapshot() if version is None else snapshot_for(version)
-    return logic.cached_table(services().open_data, source, collection_id, version)
+    return logic.cached_table(services().open_data, source, collection_id, version), version
 
 
 @bp.get("/ogc/")
@@ -92,7 +102,7 @@ def api():
     logic.check_params(request.args, logic.COMMON_PARAMS)
     response = jsonify(ogc_openapi(_base()))
     response.mimetype = "application/vnd.oai.openapi+json"
-    return response
+    return cacheable(response, "api")
 
 
 @bp.get("/ogc/collections")
@@ -114,19 +124,19 @@ def collection(collection_id: str):
 def items(collection_id: str):
     logic.check_collection(collection_id)
     logic.check_params(request.args, logic.ITEMS_PARAMS)
-    table = _table(collection_id, request.args)
+    table, version = _table(collection_id, request.args)
     body = logic.items(_base(), collection_id, table, request.args,
                        services().clock.now(), translate)
-    return _respond(body, logic.GEOJSON, "items", collection_id=collection_id)
+    return _respond(body, logic.GEOJSON, "items", version, collection_id=collection_id)
 
 
 @bp.get("/ogc/collections/<collection_id>/items/<feature_id>")
 def item(collection_id: str, feature_id: str):
     logic.check_collection(collection_id)
     logic.check_params(request.args, logic.ITEM_PARAMS)
-    table = _table(collection_id, request.args)
+    table, version = _table(collection_id, request.args)
     body = logic.item(_base(), collection_id, table, feature_id, request.args, translate)
-    return _respond(body, logic.GEOJSON, "item", collection_id=collection_id)
+    return _respond(body, logic.GEOJSON, "item", version, collection_id=collection_id)
 
 
 @bp.route("/ogc/<path:rest>")
