@@ -79,6 +79,9 @@ class Settings:
     # Online geocoders behind the offline gazetteer (gis/providers.py): every XUEQU_GEOCODER*,
     # XUEQU_NOMINATIM* and XUEQU_BAIDU* variable; none means offline only.
     geocoder_settings: Mapping[str, str] = _setting(None, "GEOCODER_SETTINGS", None)
+    # The largest file POST /api/v1/lookup/batch accepts (10,000 rows fit in well under 5 MB).
+    batch_max_bytes: int = _setting("XUEQU_BATCH_MAX_BYTES", "BATCH_MAX_BYTES",
+                                    5 * 1024 * 1024, int)
     languages: tuple[str, ...] = ("zh", "en")
 
     @property

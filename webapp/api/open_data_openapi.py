@@ -48,4 +48,29 @@ OPEN_DATA_PATHS = {
            ("csv", "CSV (WKT geometry, UTF-8 with BOM)", "text/csv", {"type": "string"}),
            ("gpkg", "GeoPackage", "application/geopackage+sqlite3",
             {"type": "string", "format": "binary"}))},
+    "/api/v1/lookup/batch": {"post": {
+        "summary": "Up to 10,000 points or addresses (JSON or CSV, UTF-8 or GBK), one answer "
+                   "row per input in order; ?format=csv or Accept: text/csv for CSV",
+        "parameters": [{"name": "format", "in": "query", "schema": {
+                           "type": "string", "enum": ["json", "csv"]}},
+                       {"name": "level", "in": "query", "schema": {
+                           "type": "string", "enum": ["primary", "middle"]}},
+                       {"name": "on", "in": "query", "schema": {"type": "string",
+                                                                "format": "date"}}],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "rows": {"type": "array", "maxItems": 10000, "items": {
+                    "type": "object", "properties": {
+                        "id": {"type": "string"}, "lat": {"type": "number"},
+                        "lng": {"type": "number"}, "address": {"type": "string"}}}}}},
+                "example": {"rows": [{"id": "1", "lat": 30.25, "lng": 120.15},
+                                     {"id": "2", "address": "临河街1226号"}]}},
+            "text/csv": {"schema": {"type": "string"},
+                         "example": "id,lat,lng,address\n1,30.25,120.15,\n2,,,临河街1226号\n"}}},
+        "responses": {"200": {"description": "One row per input", "content": {
+            "application/json": {"schema": {"type": "object", "required": ["rows"],
+                                            "properties": {"rows": {"type": "array"},
+                                                           "summary": {"type": "object"}}}},
+            "text/csv": {"schema": {"type": "string"}}}},
+            "400": _ERROR, "413": _ERROR}}},
 }
