@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -57,6 +58,8 @@ class Services:
     # Open data (webapp/ogc, the versions API): snapshots of other public versions than the
     # published one, with their indexes, and feature tables; bounded, dropped on a publish.
     open_data: PerSnapshotCache = field(default_factory=lambda: PerSnapshotCache(16))
+    # The public versions list, re-read at most every refresh_seconds: (read at, versions).
+    public_versions_read: tuple[float, list] = (float("-inf"), [])
     # When this process last looked for a scheduled version that has come due.
     last_schedule_check: float = float("-inf")
 
@@ -89,8 +92,16 @@ def snapshot() -> Snapshot:
 
 
 def public_versions() -> list[PublicVersion]:
-    with services().sessions() as session:
-        return versions.public_versions(session)
+    """The public versions, like the published snapshot re-read from the database at most
+    every XUEQU_REFRESH_SECONDS."""
+    held = services()
+    read_at, listed = held.public_versions_read
+    now = time.monotonic()
+    if now - read_at >= held.settings.refresh_seconds or not listed:
+        with held.sessions() as session:
+            listed = versions.public_versions(session)
+        held.public_versions_read = (now, listed)
+    return listed
 
 
 def snapshot_for(version: PublicVersion) -> Snapshot:
