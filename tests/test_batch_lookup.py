@@ -128,3 +128,18 @@ def test_a_bad_format_or_level_is_a_400(client):
                          ("on=2020-01-01", "on")):
         response = client.post(f"/api/v1/lookup/batch?{query}", json=[{"lat": 1, "lng": 1}])
         assert response.status_code == 400 and response.get_json()["error"]["field"] == field
+
+
+def test_the_readme_examples_of_open_data_work(client):
+    """The curl lines of the README's open-data block, through the test client."""
+    assert client.get("/ogc/collections/primary_zones/items?limit=100").status_code == 200
+    assert client.get("/ogc/collections/primary_zones/items?datetime=2028-09-01"
+                      ).status_code == 200
+    assert client.get("/api/v1/lookup?lat=43.8790&lng=125.3900&on=2027-09-01"
+                      ).get_json()["status"] == "assigned"
+    assert client.get("/api/v1/zone-versions").status_code == 200
+    download = client.get("/api/v1/zone-versions/sample-2027/zones.csv")
+    assert "zones-sample-2027.csv" in download.headers["Content-Disposition"]
+    out = client.post("/api/v1/lookup/batch?format=csv", data=b"lat,lng\n43.879,125.39\n",
+                      content_type="text/csv")
+    assert out.status_code == 200 and "assigned" in out.get_data(as_text=True)
