@@ -248,3 +248,22 @@ def test_html_lists_and_maps_the_features_in_both_languages(client, stored):
     assert browser.mimetype == "text/html"
     one = client.get("/ogc/collections/schools/items/EDP01?f=html")
     assert one.status_code == 200 and "EDP01" in one.get_data(as_text=True)
+
+
+def test_the_open_data_page_lists_datasets_licence_versions_and_examples(client, ogc_app):
+    page = client.get("/gk/open-data").get_data(as_text=True)
+    assert "示例数据" in page and "/ogc/collections/primary_zones/items" in page
+    for version in (PAST, FUTURE):
+        assert f"/api/v1/zone-versions/{version}/zones.gpkg" in page
+    assert "pyogrio.read_dataframe" in page and "OAPIF:" in page and "QGIS" in page
+    assert "curl " in page
+    en = client.get("/gk/open-data?lang=en").get_data(as_text=True)
+    assert "Open data" in en and "Licence" in en
+    import dataclasses
+    held = ogc_app.extensions["xuequ"]
+    original = held.settings
+    held.settings = dataclasses.replace(original, open_data_licence="CC BY 4.0（测试）")
+    try:
+        assert "CC BY 4.0（测试）" in client.get("/gk/open-data").get_data(as_text=True)
+    finally:
+        held.settings = original

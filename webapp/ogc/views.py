@@ -11,6 +11,7 @@ from webapp.ogc.openapi import ogc_openapi
 from webapp.services import public_versions, services, snapshot, snapshot_for
 from webapp.serving.caching import cacheable
 from zones.errors import N_, NotFound, XuequError
+from zones.model import ZONE_SET_STATUS_LABELS
 from zones.versions import PublicVersion
 
 bp = Blueprint("ogc", __name__, template_folder="templates")
@@ -137,6 +138,16 @@ def item(collection_id: str, feature_id: str):
     table, version = _table(collection_id, request.args)
     body = logic.item(_base(), collection_id, table, feature_id, request.args, translate)
     return _respond(body, logic.GEOJSON, "item", version, collection_id=collection_id)
+
+
+@bp.get("/gk/open-data")
+def open_data_page():
+    """政府信息公开 → 数据开放: datasets, licence, formats, dates, the API and examples."""
+    return render_template("ogc/open_data.html", collections=logic.COLLECTIONS,
+                           versions=public_versions(), sample=snapshot().sample,
+                           licence=services().settings.open_data_licence,
+                           status_labels=ZONE_SET_STATUS_LABELS,
+                           base=request.url_root.rstrip("/"))
 
 
 @bp.route("/ogc/<path:rest>")
