@@ -84,10 +84,8 @@ def with_published_zones(session: Session, previous: Snapshot) -> Snapshot:
     """`previous` with the newly published zone set: when only the zone version changed,
     the schools, gazetteer, geocoder and suggester are the dataset's and are kept, so a
     publish costs one index build rather than a whole snapshot."""
-    zone_set = storage.load_zone_set(session, storage.published_zone_set_id(session))
-    return replace(previous, zone_set=zone_set, zone_keys={}, encoded=EncodedCache(),
-                   index=ZoneIndex(zone_set, previous.district,
-                                   metric_crs=previous.profile.metric_crs))
+    return with_zone_set(
+        previous, storage.load_zone_set(session, storage.published_zone_set_id(session)))
 
 
 def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],
@@ -108,6 +106,14 @@ def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],
                     sample=bool(storage.get_meta(session, "sample", False)),
                     providers=tuple(providers),
                     basemap=storage.get_meta(session, BASEMAP_META) or {})
+
+
+def with_zone_set(base: Snapshot, zone_set: ZoneSet) -> Snapshot:
+    """`base` answering from another zone set (a past or scheduled version): its own index,
+    the same schools, gazetteer and cycle."""
+    index = ZoneIndex(zone_set, base.district, metric_crs=base.profile.metric_crs)
+    # What was derived from the old zones (place → zones, encoded answers) starts afresh.
+    return replace(base, zone_set=zone_set, index=index, zone_keys={}, encoded=EncodedCache())
 
 
 def _location(lng: float, lat: float, source: str, **extra) -> dict:

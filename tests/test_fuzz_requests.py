@@ -112,6 +112,10 @@ COVERED = {
     "staff_zones.rollback", "staff_zones.upload", "staff_zones.mapping",
     "static", "vendor.leaflet_file",
     "public.favicon", "printing.print_answer", "schools.school_page", "mapdata.map_data",
+    # open data: fuzzed in tests/test_open_data_fuzz.py (the batch: tests/test_batch_lookup.py)
+    "open_data.zone_versions", "open_data.zone_version", "open_data.download",
+    "ogc.landing", "ogc.conformance", "ogc.api", "ogc.collections", "ogc.collection",
+    "ogc.items", "ogc.item", "ogc.unknown", "ogc.open_data_page", "api.lookup_batch",
 }
 
 

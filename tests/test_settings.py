@@ -23,6 +23,8 @@ SAMPLES = {
     "XUEQU_AUTO_LOAD_SAMPLE": ("no", lambda s: s.auto_load_sample is False),
     "XUEQU_DATASET_DIR": ("/tmp/other-district", lambda s: s.dataset_dir == "/tmp/other-district"),
     "XUEQU_REFRESH_SECONDS": ("7.5", lambda s: s.refresh_seconds == 7.5),
+    "XUEQU_BATCH_MAX_BYTES": ("1000", lambda s: s.batch_max_bytes == 1000),
+    "XUEQU_OPEN_DATA_LICENCE": ("CC BY 4.0", lambda s: s.open_data_licence == "CC BY 4.0"),
     "XUEQU_INQUIRY_RETENTION_DAYS": ("30", lambda s: s.inquiry_retention_days == 30),
     "XUEQU_INQUIRY_SUBMIT_LIMIT": ("1 per day", lambda s: s.inquiry_submit_limit == "1 per day"),
     "XUEQU_INQUIRY_LOOKUP_LIMIT": ("2 per day", lambda s: s.inquiry_lookup_limit == "2 per day"),

@@ -13,7 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from gis.district import read_profile
 from gis.providers import providers_from_settings
 from store.clock import Clock
-from webapp import (api, auth, database, disclosure, enrolment, errors, hooks, hotline, public,
+from webapp import (api, auth, database, disclosure, enrolment, errors, hooks, hotline, ogc,
+                    public,
                     staff, templating)
 from webapp.auth.commands import users_cli
 from webapp.database.commands import data_cli, db_cli
@@ -31,7 +32,7 @@ from zones.cache import PublishedCache
 from zones.propagation import announce_on_redis
 
 # Registered in this order: the staff home page lists features' links in it.
-FEATURES = (api, public, auth, hotline, staff, disclosure, enrolment)
+FEATURES = (api, public, auth, hotline, staff, disclosure, enrolment, ogc)
 COMMANDS = (data_cli, zones_cli, db_cli, users_cli, inquiries_cli, admissions_cli,
             retention_cli)
 

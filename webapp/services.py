@@ -2,6 +2,7 @@
 cache, the clock, and the caches derived from a snapshot (so every cache can be seen here)."""
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 import time
@@ -11,13 +12,15 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from admissions.service import Snapshot, build_snapshot, with_published_zones
+from admissions.service import Snapshot, build_snapshot, with_published_zones, with_zone_set
 from gis.district import DistrictProfile
 from gis.providers import OnlineProvider
 from store.clock import Clock
 from webapp.settings import Settings
 from zones.cache import PublishedCache
+from zones import versions
 from zones.errors import XuequError
+from zones.versions import PublicVersion
 
 
 class PerSnapshotCache:
@@ -52,6 +55,11 @@ class Services:
     clock: Clock
     # One rendered public map per (snapshot, tiles, language): building one takes ~100 ms.
     maps: PerSnapshotCache = field(default_factory=PerSnapshotCache)
+    # Open data (webapp/ogc, the versions API): snapshots of other public versions than the
+    # published one, with their indexes, and feature tables; bounded, dropped on a publish.
+    open_data: PerSnapshotCache = field(default_factory=lambda: PerSnapshotCache(16))
+    # The public versions list, re-read at most every refresh_seconds: (read at, versions).
+    public_versions_read: tuple[float, list] = (float("-inf"), [])
     # When this process last looked for a scheduled version that has come due.
     last_schedule_check: float = float("-inf")
     # When this process last ran the retention purge (webapp/database/retention.py).
@@ -99,6 +107,40 @@ def settings() -> Settings:
 
 def snapshot() -> Snapshot:
     return services().published.get()
+
+
+def public_versions() -> list[PublicVersion]:
+    """The public versions, like the published snapshot re-read from the database at most
+    every XUEQU_REFRESH_SECONDS."""
+    held = services()
+    read_at, listed = held.public_versions_read
+    now = time.monotonic()
+    if now - read_at >= held.settings.refresh_seconds or not listed:
+        with held.sessions() as session:
+            listed = versions.public_versions(session)
+        held.public_versions_read = (now, listed)
+    return listed
+
+
+def snapshot_for(version: PublicVersion) -> Snapshot:
+    """The published snapshot with `version`'s zones and index in place of the published
+    ones (schools, gazetteer and cycle are shared); the published version is the snapshot."""
+    base = snapshot()
+    if version.id == base.zone_set.id:
+        return base
+
+    def build() -> Snapshot:
+        with services().sessions() as session:
+            return with_zone_set(base, versions.load_public(session, version))
+    return services().open_data.get(base, ("version", version.id), build)
+
+
+def snapshot_on(day: dt.date | None) -> Snapshot:
+    """The snapshot answering for `day` (the published one without a day); a day before
+    the first version is refused as a bad `on`."""
+    if day is None:
+        return snapshot()
+    return snapshot_for(versions.in_force_on(public_versions(), day, field="on"))
 
 
 def school_names() -> dict[str, str]:

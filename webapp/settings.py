@@ -104,6 +104,11 @@ class Settings:
                                              "UPLOAD_RETENTION_HOURS", 24.0, float)
     retention_check_seconds: float = _setting("XUEQU_RETENTION_CHECK_SECONDS",
                                               "RETENTION_CHECK_SECONDS", 3600.0, float)
+    # The largest file POST /api/v1/lookup/batch accepts (10,000 rows fit in well under 5 MB).
+    batch_max_bytes: int = _setting("XUEQU_BATCH_MAX_BYTES", "BATCH_MAX_BYTES",
+                                    5 * 1024 * 1024, int)
+    # The open-data licence the bureau sets (shown on /gk/open-data); empty: "set by the bureau".
+    open_data_licence: str = _setting("XUEQU_OPEN_DATA_LICENCE", "OPEN_DATA_LICENCE", "")
     languages: tuple[str, ...] = ("zh", "en")
 
     @property

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import shapely
+
 from gis.geojson import feature, feature_collection
 from gis.spreadsheet import csv_text
+from gis.vector_io import write_frame
 from store.clock import to_beijing
 
 
@@ -35,3 +38,40 @@ def comments_csv(comments) -> str:
                     ([r.id, to_beijing(r.at).isoformat(timespec="seconds"), r.name, r.contact,
                       r.body]
                      for r in comments))
+
+
+# --- public versions as open data: the same rows in GeoJSON, CSV (WKT) and GeoPackage ---
+
+def _version_fields(zone_set) -> dict:
+    effective = zone_set.effective_from
+    return {"version": zone_set.id, "effective_from": effective.isoformat() if effective else None}
+
+
+def version_geojson(zone_set) -> dict:
+    collection = zones_collection(zone_set.zones)
+    for one in collection["features"]:
+        one["properties"].update(_version_fields(zone_set))
+    return {**collection, "zone_version": {"id": zone_set.id, "label": zone_set.label,
+                                           **_version_fields(zone_set)}}
+
+
+VERSION_CSV_HEADER = ("zone_id", "level", "school_codes", "allocation", "description",
+                      "version", "effective_from", "wkt")
+
+
+def version_csv(zone_set) -> str:
+    """One row per zone, the geometry as WKT (WGS84, 6 decimals), for spreadsheets."""
+    meta = _version_fields(zone_set)
+    return csv_text(VERSION_CSV_HEADER, (
+        [z.zone_id, z.level, ";".join(z.school_codes), z.allocation, z.description,
+         meta["version"], meta["effective_from"] or "",
+         shapely.to_wkt(z.geometry, rounding_precision=6, trim=True)]
+        for z in zone_set.zones))
+
+
+def version_gpkg(zone_set) -> bytes:
+    from zones.workflow import zones_frame  # GeoPandas only when a GeoPackage is asked for
+    frame = zones_frame(zone_set)
+    for key, value in _version_fields(zone_set).items():
+        frame[key] = value
+    return write_frame(frame, "GPKG")

@@ -186,3 +186,20 @@ class ZoneIndex:
         boundary[rest] = rest_boundary & inside
         zone_ids = np.array([z.zone_id for z in level_index.zones] + [None], dtype=object)
         return zone_ids[zone_pos], boundary
+
+    def outside_points(self, lng: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Vectorised: which points lie outside the district outline (beyond 1 cm). The
+        grid settles most; only points in edge cells are tested against the outline."""
+        x, y = crs.to_metric(np.asarray(lng, dtype=float), np.asarray(lat, dtype=float),
+                             self.metric_crs)
+        finite = np.isfinite(x) & np.isfinite(y)
+        x, y = np.where(finite, x, 0.0), np.where(finite, y, 0.0)
+        cells = np.where(finite, self.frame.cells(x, y), -1)
+        safe = np.maximum(cells, 0)
+        inside_core = (cells >= 0) & np.any(
+            [self.levels[lv].interior[safe] >= 0 for lv in LEVELS], axis=0)
+        outside = (cells < 0) | self.exterior[safe]
+        rest = np.flatnonzero(~inside_core & ~outside)
+        outside[rest] = ~shapely.dwithin(self.district, shapely.points(x[rest], y[rest]),
+                                         EDGE_EPSILON_M)
+        return outside & ~inside_core

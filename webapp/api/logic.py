@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from admissions import batch
 from admissions.answer import Translate, school_summary, zones_only
 from admissions.encoding import EncodedAnswer
 from admissions.service import (Snapshot, answer_address, answer_place, answer_point,
@@ -14,7 +15,8 @@ from gis.address import AddressQuery
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
 from webapp.api import params as p
-from zones.errors import N_, NotFound
+from gis.spreadsheet import csv_text
+from zones.errors import N_, InvalidParameter, NotFound
 
 
 def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
@@ -104,3 +106,30 @@ def suggest(snapshot: Snapshot, args: Mapping[str, str]) -> dict:
     q = p.search_text(args)
     return {"suggestions": [suggestion(place) for place in snapshot.suggester.suggest(q.text)],
             "dataset": {"sample": snapshot.sample}}
+
+
+BATCH_FORMATS = ("json", "csv")
+
+
+def batch_output_format(args: Mapping[str, str], accepted: str | None) -> str:
+    """?format= first, else the Accept header's choice (JSON by default)."""
+    chosen = args.get("format")
+    if chosen is None:
+        return accepted or "json"
+    if chosen not in BATCH_FORMATS:
+        raise InvalidParameter(N_("format 只能是 json 或 csv。"), field="format")
+    return chosen
+
+
+def batch_lookup(snapshot: Snapshot, body: bytes, kind: str | None, args: Mapping[str, str],
+                 translate: Translate) -> tuple[list, dict]:
+    """Every row of the file answered, in order; the file is checked whole first."""
+    levels = p.levels(args)
+    rows = batch.read_rows(body, kind)
+    answers = batch.answer_rows(snapshot, rows, levels, translate)
+    return answers, {"summary": batch.summary(answers), "zone_version": snapshot.zone_version,
+                     "dataset": {"sample": snapshot.sample}}
+
+
+def batch_csv(answers: list) -> str:
+    return csv_text(batch.CSV_HEADER, (a.to_cells() for a in answers))

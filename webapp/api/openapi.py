@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from webapp.api.eligibility import OPENAPI_PATHS as ELIGIBILITY_PATHS
+from webapp.api.open_data_openapi import OPEN_DATA_PATHS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -92,7 +93,10 @@ def openapi_document() -> dict:
                     _param("fields", "all (default): the whole answer; zones: only status, "
                            "location, zone_version, dataset and per level the zones "
                            "(zone_id, allocation, matched_by, distance_m, school_codes)",
-                           {"type": "string", "enum": ["all", "zones"]})],
+                           {"type": "string", "enum": ["all", "zones"]}),
+                    _param("on", "answer from the zone version in force that day "
+                           "(YYYY-MM-DD, a scheduled one too); today's when absent",
+                           {"type": "string", "format": "date"})],
                 "responses": _responses({"$ref": "#/components/schemas/Lookup"}, 400, 503)}},
             "/api/v1/addresses/suggest": {"get": {
                 "summary": "Up to 10 ranked address suggestions while typing (from the "
@@ -115,6 +119,7 @@ def openapi_document() -> dict:
                 "responses": _responses(OBJECT, 404)}},
             **HOTLINE_PATHS,
             **ELIGIBILITY_PATHS,
+            **OPEN_DATA_PATHS,
             "/healthz": {"get": {"summary": "Health and the published version",
                                  "responses": _responses(OBJECT, 503)}},
         },

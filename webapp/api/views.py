@@ -4,21 +4,65 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.api import logic
 from webapp.api.openapi import openapi_document
 from webapp.serving.compression import wants_gzip
 from webapp.i18n import request_lang, translate
-from webapp.services import services, snapshot
+from webapp.services import services, snapshot, snapshot_on
 from admissions.encoding import EncodedAnswer
-from zones.errors import XuequError
+from zones.errors import N_, InvalidParameter, XuequError
+from zones.versions import parse_day
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api/v1/lookup")
 def lookup():
-    return _encoded(logic.encoded_lookup(snapshot(), request.args, request_lang(), translate))
+    # `on=YYYY-MM-DD` answers from the version in force that day (a scheduled one too)
+    answering = snapshot_on(parse_day(request.args.get("on"), "on"))
+    return _encoded(logic.encoded_lookup(answering, request.args, request_lang(), translate))
+
+
+BATCH_KINDS = {"application/json": "json", "text/csv": "csv", "application/csv": "csv",
+               "application/vnd.ms-excel": "csv", "text/plain": None}
+
+
+def _batch_body() -> tuple[bytes, str | None]:
+    """The uploaded file (a raw body or a form's `file`), refused with 413 when larger than
+    the setting, before any of it is parsed."""
+    limit = services().settings.batch_max_bytes
+    if (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise InvalidParameter(N_("请用 file 字段上传 CSV 或 JSON 文件。"), field="file")
+        name = (upload.filename or "").lower()
+        kind = "json" if name.endswith(".json") else "csv" if name.endswith(".csv") else None
+        body = upload.stream.read(limit + 1)
+    else:
+        kind = BATCH_KINDS.get(request.mimetype)
+        body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        raise RequestEntityTooLarge()
+    return body, kind
+
+
+@bp.post("/api/v1/lookup/batch")
+def lookup_batch():
+    accepted = {"text/csv": "csv", "application/json": "json"}.get(
+        request.accept_mimetypes.best_match(["application/json", "text/csv"]) or "")
+    output = logic.batch_output_format(request.args, accepted)
+    answering = snapshot_on(parse_day(request.args.get("on"), "on"))
+    body, kind = _batch_body()
+    answers, meta = logic.batch_lookup(answering, body, kind, request.args, translate)
+    if output == "csv":
+        response = Response(logic.batch_csv(answers), content_type="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = 'attachment; filename="lookup-batch.csv"'
+        return response
+    return jsonify({"rows": [a.to_dict() for a in answers], **meta})
 
 
 def _encoded(answer: EncodedAnswer, mimetype: str = "application/json") -> Response:
