@@ -10,7 +10,9 @@ from pathlib import Path
 from gis.vector_io import VectorFileError, VectorUpload, read_upload
 from zones.errors import InvalidData
 from zones.mapping import FieldMapping, guess_mapping, zones_from_frame
-from zones.model import Zone
+from zones.impact import impact
+from zones.model import Zone, ZoneSet
+from zones.partial import DEFAULT_MAX_MOVED_SHARE, carry_over, level_findings, moved_finding
 from zones.validation import DEFAULT_TIME_LIMIT_S, Report, repair, validate
 from zones.workflow import Reference
 
@@ -35,13 +37,26 @@ def read(path: Path, filename: str, *, layer: str | None = None, encoding: str |
 
 def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: bool = False,
           time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+          max_moved_share: float = DEFAULT_MAX_MOVED_SHARE,
           progress: Callable[[str], None] = lambda step: None) -> tuple[list[Zone], Report]:
-    """Map and validate; with `fix`, invalid geometry is repaired by make_valid first."""
+    """Map, complete from the published version (zones.partial) and validate; with
+    `fix`, invalid geometry is repaired first. A clean result is also compared with the
+    published version: whole levels replaced or many addresses moved need acceptance."""
     zones = map_fields(upload, mapping)
     if fix:
         zones = repair(zones)
+    zones, notes = carry_over(zones, reference.published, bool(mapping.get("address_rules")))
     report = validate(zones, reference.schools, reference.district, reference.places,
                       time_limit_s=time_limit_s, progress=progress)
+    report.notes = notes
+    if report.ok and reference.published is not None:
+        report.findings.extend(level_findings(zones, reference.published))
+        summary = impact(ZoneSet("candidate", "draft", None, zones=zones), reference.published,
+                         reference.district, reference.places).summary()
+        moved = moved_finding(summary["addresses_moved"], summary["addresses_checked"],
+                              max_moved_share)
+        if moved is not None:
+            report.findings.append(moved)
     return zones, report
 
 

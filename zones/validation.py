@@ -59,6 +59,7 @@ class Finding:
     area_m2: float | None = None
     geometry: BaseGeometry | None = None  # WGS84: the spot or region to draw
     repairable: bool = False
+    acceptable: bool = False  # blocking, but a publisher may accept it with a reason
     # Where the checks found it, in metres; `validate` turns these into lng/lat and geometry.
     metric_spot: BaseGeometry | None = field(default=None, repr=False, compare=False)
     metric_region: BaseGeometry | None = field(default=None, repr=False, compare=False)
@@ -70,7 +71,8 @@ class Finding:
         out = {"code": self.code, "severity": self.severity,
                "message": text % params if params else text,
                "zone_id": self.zone_id, "level": self.level, "lng": self.lng, "lat": self.lat,
-               "area_m2": self.area_m2, "repairable": self.repairable}
+               "area_m2": self.area_m2, "repairable": self.repairable,
+               "acceptable": self.acceptable}
         if self.geometry is not None and not self.geometry.is_empty:
             out["geometry"] = feature(self.geometry, {})["geometry"]
         return out
@@ -82,6 +84,7 @@ class Report:
     zones: int = 0
     timed_out: bool = False
     seconds: float = 0.0
+    notes: list = field(default_factory=list)  # zones.partial.Note: what the draft took over
 
     @property
     def blocking(self) -> list[Finding]:
@@ -96,6 +99,11 @@ class Report:
         return not self.blocking
 
     @property
+    def needs_acceptance(self) -> bool:
+        """Blocking only by findings a publisher may accept."""
+        return bool(self.blocking) and all(f.acceptable for f in self.blocking)
+
+    @property
     def repairable(self) -> bool:
         return any(f.repairable for f in self.findings)
 
@@ -103,6 +111,8 @@ class Report:
         return {"ok": self.ok, "zones": self.zones, "blocking": len(self.blocking),
                 "warnings": len(self.warnings), "timed_out": self.timed_out,
                 "seconds": round(self.seconds, 2), "repairable": self.repairable,
+                "needs_acceptance": self.needs_acceptance,
+                "notes": [n.to_dict(translate) for n in self.notes],
                 "findings": [f.to_dict(translate) for f in self.findings]}
 
 
