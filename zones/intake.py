@@ -13,7 +13,8 @@ from zones.mapping import FieldMapping, guess_mapping, zones_from_frame
 from zones.impact import impact
 from zones.model import Zone, ZoneSet
 from zones.partial import DEFAULT_MAX_MOVED_SHARE, carry_over, level_findings, moved_finding
-from zones.validation import DEFAULT_TIME_LIMIT_S, Report, repair, validate
+from zones.errors import N_
+from zones.validation import BLOCKING, DEFAULT_TIME_LIMIT_S, Finding, Report, repair, validate
 from zones.workflow import Reference
 
 
@@ -49,6 +50,8 @@ def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: boo
     report = validate(zones, reference.schools, reference.district, reference.places,
                       time_limit_s=time_limit_s, progress=progress)
     report.notes = notes
+    if not fix:
+        report.findings[:0] = [unclosed_ring(zones[row]) for row in upload.unclosed_rows]
     if report.ok and reference.published is not None:
         report.findings.extend(level_findings(zones, reference.published))
         summary = impact(ZoneSet("candidate", "draft", None, zones=zones), reference.published,
@@ -58,6 +61,17 @@ def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: boo
         if moved is not None:
             report.findings.append(moved)
     return zones, report
+
+
+def unclosed_ring(zone: Zone) -> Finding:
+    """A ring whose last point is not its first: GIS programs close it silently, GEOS
+    refuses it; the file is read with the ring closed and the report says where."""
+    spot = zone.geometry.representative_point() if not zone.geometry.is_empty else None
+    return Finding("unclosed_ring", BLOCKING, N_(
+        "学区 %(zone)s 的边界没有闭合（最后一个点不是第一个点）。可以勾选“自动修复”把它连上，"
+        "或在 GIS 软件里修正。"), {"zone": zone.zone_id}, zone_id=zone.zone_id,
+        level=zone.level, lng=round(spot.x, 6) if spot else None,
+        lat=round(spot.y, 6) if spot else None, repairable=True)
 
 
 def map_fields(upload: VectorUpload, mapping: dict | None = None) -> list[Zone]:
