@@ -148,9 +148,28 @@ def _move(session: Session, zone_set_id: str, to: str, **values) -> ZoneSetRow:
     return row
 
 
+def earliest_close(today: dt.date, working_days: int) -> dt.date:
+    """The first closing date a notice opened `today` may have: `working_days` working
+    days (Monday to Friday) later."""
+    day, left = today, working_days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
 def put_on_notice(sessions: sessionmaker, zone_set_id: str, actor: str,
-                  closes_on: dt.date | None = None) -> dict:
-    """Open the public notice: the public sees the draft zones and the impact counts."""
+                  closes_on: dt.date | None = None, *,
+                  not_before: dt.date | None = None) -> dict:
+    """Open the public notice: the public sees the draft zones and the impact counts.
+    With `not_before` (the legal minimum, `earliest_close`), a closing date is required
+    and may not be earlier."""
+    if not_before is not None:
+        if closes_on is None:
+            raise InvalidParameter(N_("请填写公示截止日期。"), field="closes_on")
+        if closes_on < not_before:
+            raise InvalidParameter(N_("公示期太短：截止日期最早可以是 %(date)s。"),
+                                   field="closes_on", date=not_before.isoformat())
     summary = impact_of(sessions, zone_set_id).summary()
     with sessions.begin() as session:
         _move(session, zone_set_id, "notice")

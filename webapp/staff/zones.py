@@ -159,7 +159,7 @@ def version(zone_set_id: str):
         current = storage.published_zone_set_id(session)
         count = len(workflow.comments(session, zone_set_id))
     return render_template("staff/zone_version.html", zone_set=zone_set, current=current,
-                           comment_count=count)
+                           comment_count=count, earliest_close=_earliest_close())
 
 
 @bp.get("/<zone_set_id>/zones.geojson")
@@ -223,11 +223,17 @@ def _done(message: str, zone_set_id: str):
     return redirect(url_for(".version", zone_set_id=zone_set_id))
 
 
+def _earliest_close() -> dt.date:
+    return workflow.earliest_close(services().clock.today(),
+                                   settings().notice_min_working_days)
+
+
 @bp.post("/<zone_set_id>/notice")
 @permission_required("publish")
 def put_on_notice(zone_set_id: str):
     workflow.put_on_notice(services().sessions, zone_set_id, _actor(),
-                           _date(request.form.get("closes_on"), "closes_on"))
+                           _date(request.form.get("closes_on"), "closes_on"),
+                           not_before=_earliest_close())
     return _done(translate(N_("已进入公示。")), zone_set_id)
 
 

@@ -162,8 +162,10 @@ def diff(zone_set_id, against, csv_path, as_json):
 @guarded_command
 def notice(zone_set_id, closes_on, actor):
     """Put a draft on public notice (公示)."""
-    summary = workflow.put_on_notice(services().sessions, zone_set_id, actor,
-                                     closes_on.date() if closes_on else None)
+    summary = workflow.put_on_notice(
+        services().sessions, zone_set_id, actor, closes_on.date() if closes_on else None,
+        not_before=workflow.earliest_close(services().clock.today(),
+                                           settings().notice_min_working_days))
     click.echo(f"{zone_set_id} 已进入公示：{summary['addresses_moved']} 个地址换校。")
 
 @zones_cli.command("schedule")
