@@ -30,6 +30,10 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 200
+# A district has tens to hundreds of zones; these caps keep a hostile or mistaken file
+# (150,000 polygons, 10 million vertices) from ever reaching the geometry checks.
+MAX_FEATURES = 5000
+MAX_VERTICES = 3_000_000
 # What staff may upload; GCJ-02 and BD-09 only when the user says so (files cannot).
 ACCEPTED_CRS = (crs_mod.WGS84, crs_mod.CGCS2000, *crs_mod.GK_3DEG_CM, crs_mod.GK_3DEG_ZONE42,
                 crs_mod.GK_6DEG_ZONE21, crs_mod.WEB_MERCATOR)
@@ -68,6 +72,8 @@ class VectorUpload:
     layers: list[str] = field(default_factory=list)
     encoding: str | None = None
     warnings: list[dict] = field(default_factory=list)
+    # Rows whose rings were not closed: read with the ring closed, for the report to flag.
+    unclosed_rows: list[int] = field(default_factory=list)
 
     @property
     def columns(self) -> list[str]:
@@ -142,6 +148,7 @@ def extract_zip(path: Path, target: Path, max_unpacked: int = MAX_UNPACKED_BYTES
             if not _safe_member(member.filename):
                 raise VectorFileError("zip_path", N_(
                     "压缩包含有不安全的路径（%(name)s），已拒绝。"), name=member.filename[:80])
+        members = _strict_members(members)
         declared = sum(m.file_size for m in members)
         packed = max(path.stat().st_size, 1)
         _check_unpacked(declared, packed, max_unpacked, max_ratio)
@@ -161,6 +168,54 @@ def extract_zip(path: Path, target: Path, max_unpacked: int = MAX_UNPACKED_BYTES
                 raise
             raise VectorFileError("corrupt_zip", N_("压缩包已损坏，无法打开。")) from exc
     return extracted
+
+
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+_SYMLINK = 0o120000
+
+
+def _strict_members(members: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The members to unpack, flattened to their names. A symbolic link, an archive inside
+    the archive, or two files of one name in different folders (which would silently
+    replace each other) is refused, naming the member. macOS's __MACOSX copies are skipped."""
+    kept, seen = [], {}
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        if name.startswith("__MACOSX/") or PurePosixPath(name).name.startswith("._"):
+            continue
+        if (member.external_attr >> 16) & 0o170000 == _SYMLINK:
+            raise VectorFileError("zip_symlink", N_(
+                "压缩包里的 %(name)s 是一个链接（快捷方式），不是文件本身：请把真正的文件打包后"
+                "重新上传。"), name=name[:80])
+        base = PurePosixPath(name).name
+        if base.lower().endswith(ARCHIVE_SUFFIXES):
+            raise VectorFileError("nested_archive", N_(
+                "压缩包里还有一个压缩包 %(name)s：请先解开它，把 Shapefile 的各个文件直接打包。"),
+                name=name[:80])
+        if base.lower() in seen:
+            raise VectorFileError("duplicate_member", N_(
+                "压缩包里有两个同名文件：%(first)s 和 %(second)s。"
+                "请只保留一个图层的文件后重新上传。"),
+                first=seen[base.lower()][:80], second=name[:80])
+        seen[base.lower()] = name
+        kept.append(member)
+    if not kept:
+        raise VectorFileError("empty_file", N_("压缩包里没有文件。"))
+    return kept
+
+
+def folder_warnings(path: Path) -> list[dict]:
+    """A note when the Shapefile's parts sat in a folder of the archive (they are read by
+    their names; `_strict_members` has made sure no two share one)."""
+    with zipfile.ZipFile(path) as archive:
+        nested = [m.filename for m in archive.infolist() if not m.is_dir()
+                  and "/" in m.filename.replace("\\", "/").strip("/")
+                  and not m.filename.startswith("__MACOSX/")]
+    if not nested:
+        return []
+    return [{"code": "zip_folders", "message": N_(
+        "压缩包里的文件放在文件夹中（如 %(name)s），已按文件名读取。"),
+        "params": {"name": nested[0][:80]}}]
 
 
 def _check_unpacked(size: int, packed: int, max_unpacked: int, max_ratio: float) -> None:
@@ -273,14 +328,39 @@ def coordinate_warnings(bounds: tuple[float, float, float, float], source: str) 
 
 # ---- reading ----------------------------------------------------------------------------
 
-def _read_frame(source: Path, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+def _read_frame(source: Path, layer: str | None, encoding: str | None
+                ) -> tuple[gpd.GeoDataFrame, list[int]]:
+    """The rows, and which of them had a ring that was not closed (GEOS refuses those; they
+    are read closed so that the report can point at them)."""
+    import geopandas as gpd
     import pyogrio
+    import pyogrio.raw
+    errors = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+              pyogrio.errors.FieldError, pyogrio.errors.GeometryError, UnicodeDecodeError,
+              ValueError)
     try:
-        return pyogrio.read_dataframe(source, layer=layer, encoding=encoding)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-            pyogrio.errors.FieldError, pyogrio.errors.GeometryError, UnicodeDecodeError,
-            ValueError) as exc:
+        return pyogrio.read_dataframe(source, layer=layer, encoding=encoding), []
+    except shapely.errors.GEOSException:
+        pass
+    except errors as exc:
         raise VectorFileError("unreadable", N_("无法读取文件：格式错误或已损坏。")) from exc
+    try:
+        attributes = pyogrio.read_dataframe(source, layer=layer, encoding=encoding,
+                                            read_geometry=False)
+        wkb = pyogrio.raw.read(source, layer=layer, encoding=encoding, columns=[])[2]
+        geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+        broken = [i for i, g in enumerate(geoms) if g is None and wkb[i] is not None]
+        geoms[broken] = shapely.from_wkb(wkb[broken], on_invalid="fix")
+    except (*errors, shapely.errors.GEOSException) as exc:
+        raise VectorFileError("unreadable", N_("无法读取文件：格式错误或已损坏。")) from exc
+    return gpd.GeoDataFrame(attributes, geometry=list(geoms)), broken
+
+
+def _check_counts(features: int) -> None:
+    if features > MAX_FEATURES:
+        raise VectorFileError("too_many_features", N_(
+            "文件有 %(n)s 个要素，超过了 %(limit)s 个的上限：一个区的学区不会这么多，"
+            "请检查是否导出了错误的图层。"), n=features, limit=MAX_FEATURES)
 
 
 def _layers(source: Path) -> list[str]:
@@ -301,9 +381,10 @@ def read_upload(path: Path, filename: str, *, layer: str | None = None,
     kind = _check_envelope(path, filename, max_bytes)
     digest = sha256_of(path)
     with tempfile.TemporaryDirectory(prefix="xuequ-upload-") as tmp:
-        source, layers, chosen = path, [], layer
+        source, layers, chosen, archive_notes = path, [], layer, []
         if kind == "shapefile":
             files = extract_zip(path, Path(tmp))
+            archive_notes = folder_warnings(path)
             source = _shapefile_in(files, layer)
             layers, chosen = [source.stem], None
             encoding = _shapefile_encoding(source, encoding)
@@ -327,13 +408,17 @@ def read_upload(path: Path, filename: str, *, layer: str | None = None,
         info_crs = None
         if kind != "kml":
             try:
-                info_crs = pyogrio.read_info(source, layer=chosen if kind == "gpkg" else None,
-                                             encoding=encoding)["crs"]
+                info = pyogrio.read_info(source, layer=chosen if kind == "gpkg" else None,
+                                         encoding=encoding)
             except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
                     ValueError) as exc:
                 raise VectorFileError("unreadable", N_("无法读取文件：格式错误或已损坏。")) \
                     from exc
-        frame = _read_frame(source, chosen if kind in ("gpkg", "kml") else None, encoding)
+            info_crs = info["crs"]
+            _check_counts(int(info.get("features") or 0))
+        frame, unclosed = _read_frame(source, chosen if kind in ("gpkg", "kml") else None,
+                                      encoding)
+        _check_counts(len(frame))
     file_crs = crs_mod.WGS84 if kind == "kml" else _file_crs(info_crs)
     if declared_crs:
         source_crs = _declared_crs(declared_crs)
@@ -346,13 +431,20 @@ def read_upload(path: Path, filename: str, *, layer: str | None = None,
     if len(frame) == 0:
         raise VectorFileError("empty_file", N_("文件里没有任何要素。"))
     geoms = shapely.force_2d(np.asarray(frame.geometry.values, dtype=object))
-    warnings = coordinate_warnings(tuple(shapely.total_bounds(geoms)), source_crs)
+    vertices = int(shapely.get_num_coordinates(geoms).sum())
+    if vertices > MAX_VERTICES:
+        raise VectorFileError("too_many_vertices", N_(
+            "文件共有 %(n)s 个顶点，超过了 %(limit)s 个的上限：请先在 GIS 软件里简化边界"
+            "（例如容差 0.5 米）再上传。"), n=vertices, limit=MAX_VERTICES)
+    warnings = archive_notes + coordinate_warnings(tuple(shapely.total_bounds(geoms)),
+                                                   source_crs)
     if source_crs not in (crs_mod.WGS84, crs_mod.CGCS2000):
         geoms = crs_mod.transform_geometry(geoms, source_crs, crs_mod.WGS84)
     out = gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=list(geoms),
                            crs=crs_mod.WGS84)
     return VectorUpload(frame=out, kind=kind, sha256=digest, source_crs=source_crs,
-                        layer=chosen, layers=layers, encoding=encoding, warnings=warnings)
+                        layer=chosen, layers=layers, encoding=encoding, warnings=warnings,
+                        unclosed_rows=unclosed)
 
 
 def write_frame(frame: gpd.GeoDataFrame, driver: str) -> bytes:

@@ -25,7 +25,8 @@ def workflow(tmp_path_factory):
     assert admin.post(mapping_url, data={**form, "action": "save", "zone_set_id": "fuzz-v1"}
                       ).status_code == 302
     token = token_of(admin, "/staff/zones/fuzz-v1/")
-    assert admin.post("/staff/zones/fuzz-v1/notice", data={"csrf_token": token}
+    assert admin.post("/staff/zones/fuzz-v1/notice", data={"csrf_token": token,
+                                                           "closes_on": "2099-01-31"}
                       ).status_code == 302
     return app, admin, mapping_url, form, token
 

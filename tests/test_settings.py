@@ -43,6 +43,8 @@ SAMPLES = {
     "XUEQU_TODAY": ("2027-05-08", lambda s: s.today == dt.date(2027, 5, 8)),
     "XUEQU_MAX_UPLOAD_BYTES": ("1000", lambda s: s.max_upload_bytes == 1000),
     "XUEQU_VALIDATION_SECONDS": ("9", lambda s: s.validation_seconds == 9.0),
+    "XUEQU_MAX_MOVED_SHARE": ("0.35", lambda s: s.max_moved_share == 0.35),
+    "XUEQU_NOTICE_MIN_WORKING_DAYS": ("10", lambda s: s.notice_min_working_days == 10),
     "XUEQU_IDLE_TIMEOUT_SECONDS": ("60", lambda s: s.idle_timeout_seconds == 60.0),
     "XUEQU_SCHEDULE_CHECK_SECONDS": ("0", lambda s: s.schedule_check_seconds == 0.0),
     "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379",

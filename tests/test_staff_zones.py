@@ -91,8 +91,17 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
 
     publisher = signed_in(own_app, "publisher")
     csrf = token_of(publisher, "/staff/zones/web-v2/")
+    from zones.workflow import earliest_close
+    first = earliest_close(Clock().today(), 5)
+    assert f'value="{first}"' in publisher.get("/staff/zones/web-v2/").get_data(as_text=True)
     assert publisher.post("/staff/zones/web-v2/notice", data={"csrf_token": csrf}
-                          ).status_code == 302
+                          ).status_code == 400  # a notice needs a closing date
+    too_early = publisher.post("/staff/zones/web-v2/notice", data={
+        "csrf_token": csrf, "closes_on": (first - __import__("datetime").timedelta(days=1))
+        .isoformat()})
+    assert too_early.status_code == 400 and first.isoformat() in too_early.get_data(as_text=True)
+    assert publisher.post("/staff/zones/web-v2/notice", data={
+        "csrf_token": csrf, "closes_on": first.isoformat()}).status_code == 302
     public = own_app.test_client()
     notice = public.get("/notices/web-v2/").get_data(as_text=True)
     assert "征求意见稿" in notice and "个地址对应学校发生变化" in notice

@@ -106,7 +106,7 @@ def test_the_cli_refuses_to_store_a_file_with_blocking_findings(own_app, tmp_pat
 def _draft_on_notice(app, tmp_path, zone_set_id: str, width=0.003) -> None:
     upload = gbk_shapefile_zip(tmp_path, redrawn_zones(width_deg=width), name=zone_set_id)
     assert cli(app, "import", upload, "--commit", "--id", zone_set_id).exit_code == 0
-    assert cli(app, "notice", zone_set_id).exit_code == 0
+    assert cli(app, "notice", zone_set_id, "--closes-on", "2027-01-31").exit_code == 0
 
 
 def test_two_publishes_at_the_same_moment_one_wins(own_app, tmp_path):

@@ -59,8 +59,14 @@ class Settings:
     ratelimit_storage_uri: str = _setting("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", "")
     # Redis shared by every worker and host (rate-limit counters).
     redis_url: str = _setting("XUEQU_REDIS_URL", "REDIS_URL", "")
+    # Below the server's request timeout, so a validation is never a killed worker.
     validation_seconds: float = _setting("XUEQU_VALIDATION_SECONDS", "VALIDATION_TIME_LIMIT",
-                                         60.0, float)
+                                         20.0, float)
+    # A new version moving more than this share of the addresses needs a publisher's reason.
+    max_moved_share: float = _setting("XUEQU_MAX_MOVED_SHARE", "MAX_MOVED_SHARE", 0.2, float)
+    # The legal minimum of a 公示: its closing date is at least this many working days away.
+    notice_min_working_days: int = _setting("XUEQU_NOTICE_MIN_WORKING_DAYS",
+                                            "NOTICE_MIN_WORKING_DAYS", 5, int)
     max_upload_bytes: int = _setting("XUEQU_MAX_UPLOAD_BYTES", "MAX_CONTENT_LENGTH",
                                      50 * 1024 * 1024, int)
     # The public map's base tiles: none (offline, the default), tianditu, osm or amap.

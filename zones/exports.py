@@ -17,7 +17,16 @@ def zones_collection(zones, tolerance_deg: float = 0.0) -> dict:
         z.geometry.simplify(tolerance_deg) if tolerance_deg else z.geometry, {
             "zone_id": z.zone_id, "level": z.level, "school_codes": list(z.school_codes),
             "allocation": z.allocation, "description": z.description})
-        for z in zones if z.geometry is not None and not z.geometry.is_empty)
+        for z in zones if _drawable(z.geometry))
+
+
+def _drawable(geometry) -> bool:
+    """A geometry in longitude/latitude: absurd numbers (1e308) are reported by the
+    validation, and simplifying them would never end."""
+    if geometry is None or geometry.is_empty:
+        return False
+    x0, y0, x1, y1 = geometry.bounds
+    return -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90
 
 
 def findings_collection(findings: Iterable[dict]) -> dict:

@@ -4,8 +4,6 @@ addresses per school. Assignment is vectorised (`ZoneIndex.assign_points`); addr
 are applied to the few addresses they can concern."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -16,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from gis import crs
 from gis.point import WGS84Point
 from gis.geojson import feature, feature_collection
+from gis.spreadsheet import csv_text
 from zones.index import ZoneIndex
 from zones.model import LEVELS, AddressFacts, Zone, ZoneSet
 
@@ -81,11 +80,8 @@ class Impact:
                                   for c in self.zone_changes if not c.region.is_empty)
 
     def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(self.moves)
-        return "\ufeff" + out.getvalue()  # a BOM so that Excel reads the Chinese right
+        # A BOM so that Excel reads the Chinese right; address texts are neutralised.
+        return csv_text(CSV_COLUMNS, ([m.get(c, "") for c in CSV_COLUMNS] for m in self.moves))
 
 
 def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:

@@ -10,8 +10,11 @@ from pathlib import Path
 from gis.vector_io import VectorFileError, VectorUpload, read_upload
 from zones.errors import InvalidData
 from zones.mapping import FieldMapping, guess_mapping, zones_from_frame
-from zones.model import Zone
-from zones.validation import DEFAULT_TIME_LIMIT_S, Report, repair, validate
+from zones.impact import impact
+from zones.model import Zone, ZoneSet
+from zones.partial import DEFAULT_MAX_MOVED_SHARE, carry_over, level_findings, moved_finding
+from zones.errors import N_
+from zones.validation import BLOCKING, DEFAULT_TIME_LIMIT_S, Finding, Report, repair, validate
 from zones.workflow import Reference
 
 
@@ -35,14 +38,40 @@ def read(path: Path, filename: str, *, layer: str | None = None, encoding: str |
 
 def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: bool = False,
           time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+          max_moved_share: float = DEFAULT_MAX_MOVED_SHARE,
           progress: Callable[[str], None] = lambda step: None) -> tuple[list[Zone], Report]:
-    """Map and validate; with `fix`, invalid geometry is repaired by make_valid first."""
+    """Map, complete from the published version (zones.partial) and validate; with
+    `fix`, invalid geometry is repaired first. A clean result is also compared with the
+    published version: whole levels replaced or many addresses moved need acceptance."""
     zones = map_fields(upload, mapping)
     if fix:
         zones = repair(zones)
+    zones, notes = carry_over(zones, reference.published, bool(mapping.get("address_rules")))
     report = validate(zones, reference.schools, reference.district, reference.places,
                       time_limit_s=time_limit_s, progress=progress)
+    report.notes = notes
+    if not fix:
+        report.findings[:0] = [unclosed_ring(zones[row]) for row in upload.unclosed_rows]
+    if report.ok and reference.published is not None:
+        report.findings.extend(level_findings(zones, reference.published))
+        summary = impact(ZoneSet("candidate", "draft", None, zones=zones), reference.published,
+                         reference.district, reference.places).summary()
+        moved = moved_finding(summary["addresses_moved"], summary["addresses_checked"],
+                              max_moved_share)
+        if moved is not None:
+            report.findings.append(moved)
     return zones, report
+
+
+def unclosed_ring(zone: Zone) -> Finding:
+    """A ring whose last point is not its first: GIS programs close it silently, GEOS
+    refuses it; the file is read with the ring closed and the report says where."""
+    spot = zone.geometry.representative_point() if not zone.geometry.is_empty else None
+    return Finding("unclosed_ring", BLOCKING, N_(
+        "学区 %(zone)s 的边界没有闭合（最后一个点不是第一个点）。可以勾选“自动修复”把它连上，"
+        "或在 GIS 软件里修正。"), {"zone": zone.zone_id}, zone_id=zone.zone_id,
+        level=zone.level, lng=round(spot.x, 6) if spot else None,
+        lat=round(spot.y, 6) if spot else None, repairable=True)
 
 
 def map_fields(upload: VectorUpload, mapping: dict | None = None) -> list[Zone]:

@@ -59,6 +59,7 @@ class Finding:
     area_m2: float | None = None
     geometry: BaseGeometry | None = None  # WGS84: the spot or region to draw
     repairable: bool = False
+    acceptable: bool = False  # blocking, but a publisher may accept it with a reason
     # Where the checks found it, in metres; `validate` turns these into lng/lat and geometry.
     metric_spot: BaseGeometry | None = field(default=None, repr=False, compare=False)
     metric_region: BaseGeometry | None = field(default=None, repr=False, compare=False)
@@ -66,14 +67,25 @@ class Finding:
     def to_dict(self, translate: Callable[[str], str] = lambda s: s) -> dict:
         text = translate(self.message)
         # Labels among the parameters (小学, 初中) are catalogue strings too.
-        params = {k: translate(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        params = {k: translate(v) if isinstance(v, str) else _finite(v)
+                  for k, v in self.params.items()}
         out = {"code": self.code, "severity": self.severity,
                "message": text % params if params else text,
-               "zone_id": self.zone_id, "level": self.level, "lng": self.lng, "lat": self.lat,
-               "area_m2": self.area_m2, "repairable": self.repairable}
-        if self.geometry is not None and not self.geometry.is_empty:
+               "zone_id": self.zone_id, "level": self.level, "lng": _finite(self.lng),
+               "lat": _finite(self.lat), "area_m2": _finite(self.area_m2),
+               "repairable": self.repairable,
+               "acceptable": self.acceptable}
+        if self.geometry is not None and not self.geometry.is_empty \
+                and np.isfinite(shapely.total_bounds(self.geometry)).all():
             out["geometry"] = feature(self.geometry, {})["geometry"]
         return out
+
+
+def _finite(value):
+    """JSON has no Infinity or NaN: such a number is reported as unknown (null)."""
+    if isinstance(value, float | np.floating) and not np.isfinite(value):
+        return None
+    return value
 
 
 @dataclass
@@ -82,6 +94,7 @@ class Report:
     zones: int = 0
     timed_out: bool = False
     seconds: float = 0.0
+    notes: list = field(default_factory=list)  # zones.partial.Note: what the draft took over
 
     @property
     def blocking(self) -> list[Finding]:
@@ -96,6 +109,11 @@ class Report:
         return not self.blocking
 
     @property
+    def needs_acceptance(self) -> bool:
+        """Blocking only by findings a publisher may accept."""
+        return bool(self.blocking) and all(f.acceptable for f in self.blocking)
+
+    @property
     def repairable(self) -> bool:
         return any(f.repairable for f in self.findings)
 
@@ -103,6 +121,8 @@ class Report:
         return {"ok": self.ok, "zones": self.zones, "blocking": len(self.blocking),
                 "warnings": len(self.warnings), "timed_out": self.timed_out,
                 "seconds": round(self.seconds, 2), "repairable": self.repairable,
+                "needs_acceptance": self.needs_acceptance,
+                "notes": [n.to_dict(translate) for n in self.notes],
                 "findings": [f.to_dict(translate) for f in self.findings]}
 
 
@@ -189,50 +209,80 @@ def _self_intersection(reason: str) -> BaseGeometry | None:
 
 
 def _check_geometry(zones: list[Zone], metric: np.ndarray, district: BaseGeometry,
-                    deadline: Deadline) -> Iterable[Finding]:
+                    deadline: Deadline, unusable: set[int] = frozenset()) -> list[Finding]:
     near_district = shapely.buffer(district, 0.5)  # reprojection round-off is not "outside"
     shapely.prepare(near_district)
-    for zone, geom in zip(zones, metric, strict=True):
+    findings = []
+    for i, (zone, geom) in enumerate(zip(zones, metric, strict=True)):
         deadline.check()
-        base = {"zone_id": zone.zone_id, "level": zone.level}
-        if geom is None or geom.is_empty:
-            yield Finding("empty_geometry", BLOCKING, N_("学区 %(zone)s 没有几何图形。"),
-                          {"zone": zone.zone_id}, **base)
+        if i in unusable:
             continue
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            yield _at(Finding("not_polygon", BLOCKING,
-                              N_("学区 %(zone)s 不是面要素（是 %(kind)s）。"),
-                              {"zone": zone.zone_id, "kind": geom.geom_type}, **base), geom)
-            continue
-        if not shapely.is_valid(geom):
-            reason = shapely.is_valid_reason(geom)
-            spot = _self_intersection(reason)
-            finding = Finding("invalid_geometry", BLOCKING, N_(
-                "学区 %(zone)s 的边界无效（%(reason)s），可用 make_valid 自动修复。"),
-                {"zone": zone.zone_id, "reason": reason.split("[")[0]}, repairable=True,
-                **base)
-            if spot is not None:
-                finding.metric_region = spot
-            yield _at(finding, spot or geom)
-            continue
-        if near_district.covers(geom):
-            outside = shapely.Polygon()
-        else:
-            outside = shapely.difference(geom, district)
-        if geom.area > 0 and outside.area >= geom.area - AREA_TOLERANCE_M2:
-            yield _at(Finding("outside_district", BLOCKING, N_("学区 %(zone)s 完全在区界之外。"),
-                              {"zone": zone.zone_id}, **base), geom)
-        elif outside.area > AREA_TOLERANCE_M2:
-            yield _at(Finding("partly_outside_district", WARNING, N_(
-                "学区 %(zone)s 有 %(area)s 平方米超出区界。"),
-                {"zone": zone.zone_id, "area": round(outside.area)},
-                area_m2=round(outside.area, 1), **base), outside)
-        for part in shapely.get_parts(geom):
-            if part.area < SLIVER_M2:
-                yield _at(Finding("sliver", WARNING, N_(
-                    "学区 %(zone)s 有一块面积只有 %(area)s 平方米的碎片。"),
-                    {"zone": zone.zone_id, "area": round(part.area, 1)},
-                    area_m2=round(part.area, 1), **base), part)
+        try:
+            findings.extend(_zone_geometry(zone, geom, district, near_district))
+        except GEOMETRY_ERRORS:
+            findings.append(Finding("unreadable_geometry", BLOCKING, N_(
+                "学区 %(zone)s 的边界无法处理（点的数值或顺序有误），请检查后重新上传。"),
+                {"zone": zone.zone_id}, zone_id=zone.zone_id, level=zone.level))
+    return findings
+
+
+# What GEOS says is wrong with a polygon, in words a clerk knows.
+_INVALID_REASONS = {"Self-intersection": N_("边界自相交"),
+                    "Ring Self-intersection": N_("边界线绕回自身"),
+                    "Too few points": N_("边界的点太少，不成一个面"),
+                    "Hole lies outside shell": N_("内部的洞在边界之外"),
+                    "Nested shells": N_("一个面套在另一个面里"),
+                    "Interior is disconnected": N_("面被内部的洞分成了几块"),
+                    "Duplicate Rings": N_("同一条边界重复出现"),
+                    "Invalid Coordinate": N_("有无效的坐标值"),
+                    "Ring is not closed": N_("边界没有闭合")}
+
+
+def _reason_words(reason: str) -> str:
+    return next((words for key, words in _INVALID_REASONS.items() if reason.startswith(key)),
+                N_("边界形状有误"))
+
+
+def _zone_geometry(zone: Zone, geom, district, near_district) -> Iterable[Finding]:
+    base = {"zone_id": zone.zone_id, "level": zone.level}
+    if geom is None or geom.is_empty:
+        yield Finding("empty_geometry", BLOCKING, N_("学区 %(zone)s 没有几何图形。"),
+                      {"zone": zone.zone_id}, **base)
+        return
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        yield _at(Finding("not_polygon", BLOCKING,
+                          N_("学区 %(zone)s 不是面要素（是 %(kind)s）。"),
+                          {"zone": zone.zone_id, "kind": geom.geom_type}, **base), geom)
+        return
+    if not shapely.is_valid(geom):
+        reason = shapely.is_valid_reason(geom)
+        spot = _self_intersection(reason)
+        finding = Finding("invalid_geometry", BLOCKING, N_(
+            "学区 %(zone)s 的边界无效（%(reason)s），可以勾选“自动修复”后重新校验。"),
+            {"zone": zone.zone_id, "reason": _reason_words(reason)}, repairable=True,
+            **base)
+        if spot is not None:
+            finding.metric_region = spot
+        yield _at(finding, spot or geom)
+        return
+    if near_district.covers(geom):
+        outside = shapely.Polygon()
+    else:
+        outside = shapely.difference(geom, district)
+    if geom.area > 0 and outside.area >= geom.area - AREA_TOLERANCE_M2:
+        yield _at(Finding("outside_district", BLOCKING, N_("学区 %(zone)s 完全在区界之外。"),
+                          {"zone": zone.zone_id}, **base), geom)
+    elif outside.area > AREA_TOLERANCE_M2:
+        yield _at(Finding("partly_outside_district", WARNING, N_(
+            "学区 %(zone)s 有 %(area)s 平方米超出区界。"),
+            {"zone": zone.zone_id, "area": round(outside.area)},
+            area_m2=round(outside.area, 1), **base), outside)
+    for part in shapely.get_parts(geom):
+        if part.area < SLIVER_M2:
+            yield _at(Finding("sliver", WARNING, N_(
+                "学区 %(zone)s 有一块面积只有 %(area)s 平方米的碎片。"),
+                {"zone": zone.zone_id, "area": round(part.area, 1)},
+                area_m2=round(part.area, 1), **base), part)
 
 
 def _overlaps(zones: list[Zone], positions: list[int], geoms: np.ndarray, level: str,
@@ -269,10 +319,13 @@ def _check_level_cover(zones: list[Zone], metric: np.ndarray, district: BaseGeom
         # Fast path for a clean partition (the usual case): the coverage union of zones
         # that do not overlap is valid and its area is the sum of theirs. Anything else
         # takes the pairwise overlay.
-        union = shapely.coverage_union_all(geoms)
+        try:
+            union = shapely.coverage_union_all(geoms)
+            clean = shapely.is_valid(union) and \
+                abs(union.area - shapely.area(geoms).sum()) <= AREA_TOLERANCE_M2 * len(geoms)
+        except shapely.errors.GEOSException:  # zones that overlap or share no nodes
+            clean = False
         deadline.check()
-        clean = shapely.is_valid(union) and \
-            abs(union.area - shapely.area(geoms).sum()) <= AREA_TOLERANCE_M2 * len(geoms)
         if not clean:
             yield from _overlaps(zones, positions, geoms, level, deadline)
             deadline.check()
@@ -324,6 +377,8 @@ def _check_rules(zones: list[Zone], metric: np.ndarray, metric_crs: str, places:
             x, y = crs.to_metric(np.array([p.lng for p in matched]),
                                  np.array([p.lat for p in matched]), metric_crs)
             distances = shapely.distance(geom, shapely.points(x, y))
+            if not np.isfinite(distances).all():
+                continue
             if rule.xiaoqu is not None and rule.mode == "exclude":
                 if np.all(distances > RULE_DISTANCE_M):
                     yield _at(Finding("rule_exclude_far", WARNING, N_(
@@ -342,6 +397,34 @@ def _check_rules(zones: list[Zone], metric: np.ndarray, metric_crs: str, places:
                     **base), shapely.Point(x[far], y[far]))
 
 
+GEOMETRY_ERRORS = (shapely.errors.GEOSException, ValueError, OverflowError, FloatingPointError)
+
+
+def _coordinate_problem(zone: Zone, district_bounds) -> Finding | None:
+    """Numbers that are no longitude/latitude at all (absurd magnitudes, infinity), or the
+    district's numbers with longitude and latitude swapped."""
+    geom = zone.geometry
+    if geom is None or geom.is_empty:
+        return None
+    base = {"zone_id": zone.zone_id, "level": zone.level}
+    x0, y0, x1, y1 = shapely.total_bounds(geom)
+    dx0, dy0, dx1, dy1 = district_bounds
+    if dx0 <= y0 and y1 <= dx1 and dy0 <= x0 and x1 <= dy1:
+        return Finding("swapped_coordinates", BLOCKING, N_(
+            "学区 %(zone)s 的经度和纬度颠倒了：请在 GIS 软件里交换两者，或检查导出设置。"),
+            {"zone": zone.zone_id}, lng=round(float((y0 + y1) / 2), 6),
+            lat=round(float((x0 + x1) / 2), 6), **base)
+    if not np.isfinite([x0, y0, x1, y1]).all() or max(abs(x0), abs(x1)) > 180 \
+            or max(abs(y0), abs(y1)) > 90:
+        biggest = max((v for v in (x0, y0, x1, y1) if np.isfinite(v)), key=abs, default=None)
+        return Finding("coordinates_out_of_range", BLOCKING, N_(
+            "学区 %(zone)s 的坐标不是有效的经纬度（出现了 %(value)s 这样的数值）："
+            "可能选错了坐标系，或文件里有错误的点。"),
+            {"zone": zone.zone_id, "value": f"{biggest:.6g}" if biggest is not None
+             else "∞"}, **base)
+    return None
+
+
 def validate(zones: list[Zone], schools: dict[str, School], district: BaseGeometry,
              places: list = (), time_limit_s: float = DEFAULT_TIME_LIMIT_S,
              progress: Callable[[str], None] = lambda step: None) -> Report:
@@ -355,16 +438,31 @@ def validate(zones: list[Zone], schools: dict[str, School], district: BaseGeomet
         report.findings.extend(_check_attributes(zones, schools))
         metric_district = crs.transform_geometry(district, crs.WGS84, metric_crs)
         metric = np.empty(len(zones), dtype=object)
+        bounds = shapely.bounds(district)
+        unusable = set()
         for i, zone in enumerate(zones):
             deadline.check()
+            problem = _coordinate_problem(zone, bounds)
+            if problem is not None:
+                report.findings.append(problem)
+                unusable.add(i)
+                continue
             metric[i] = crs.transform_geometry(zone.geometry, crs.WGS84, metric_crs)
-        progress("geometry")
-        report.findings.extend(_check_geometry(zones, metric, metric_district, deadline))
-        progress("coverage")
-        report.findings.extend(_check_level_cover(zones, metric, metric_district, deadline))
-        progress("rules")
-        report.findings.extend(_check_rules(zones, metric, metric_crs, list(places),
-                                                deadline))
+        steps = (("geometry", N_("边界"), lambda: _check_geometry(
+                     zones, metric, metric_district, deadline, unusable)),
+                 ("coverage", N_("重叠与空隙"), lambda: _check_level_cover(
+                     zones, metric, metric_district, deadline)),
+                 ("rules", N_("门牌规则"), lambda: _check_rules(
+                     zones, metric, metric_crs, list(places), deadline)))
+        for step, label, run in steps:
+            progress(step)
+            try:
+                report.findings.extend(run())
+            except GEOMETRY_ERRORS:
+                # A safety net: a geometry no check foresaw stops this step, not the report.
+                report.findings.append(Finding("check_failed", BLOCKING, N_(
+                    "“%(step)s”这一项没能检查完：文件里有无法处理的边界。请检查边界后重新上传。"),
+                    {"step": label}))
     except TimeLimitExceeded:
         report.timed_out = True
         report.findings.append(Finding("timed_out", BLOCKING, N_(

@@ -42,6 +42,7 @@ class Reference:
     schools: dict[str, School]
     district: object
     places: list[Place]
+    published: ZoneSet | None = None  # what a partial file is completed from
 
 
 def reference_data(session: Session) -> Reference:
@@ -50,7 +51,9 @@ def reference_data(session: Session) -> Reference:
         raise NotFound(N_("还没有区界数据，请先加载数据集。"))
     places = [Place.from_record({c.key: getattr(row, c.key) for c in row.__table__.columns})
               for row in storage.load_addresses(session)]
-    return Reference(storage.load_schools(session), district[2], places)
+    current = storage.published_zone_set_id(session)
+    return Reference(storage.load_schools(session), district[2], places,
+                     storage.load_zone_set(session, current) if current else None)
 
 
 def new_version_id(sha256: str, today: dt.date | None = None) -> str:
@@ -59,20 +62,34 @@ def new_version_id(sha256: str, today: dt.date | None = None) -> str:
 
 def save_draft(sessions: sessionmaker, zones: list[Zone], report: Report, *, zone_set_id: str,
                actor: str, sha256: str, label: str = "",
-               effective_from: dt.date | None = None, source: dict | None = None) -> ZoneSet:
-    """Store a checked upload as a draft. A report with blocking findings stores nothing."""
+               effective_from: dt.date | None = None, source: dict | None = None,
+               accept_reason: str | None = None) -> ZoneSet:
+    """Store a checked upload as a draft. A report with blocking findings stores nothing,
+    unless every one of them is acceptable and `accept_reason` says why they are accepted
+    (callers let only publishers give one)."""
     zone_set = ZoneSet(id=zone_set_id, status="draft", effective_from=effective_from,
                        label=label, created_by=actor, zones=zones, source_sha256=sha256)
     with sessions.begin() as session:
-        _add_draft(session, zone_set, report, actor, source)
+        _add_draft(session, zone_set, report, actor, source, accept_reason)
     return zone_set
 
 
+MIN_REASON_CHARS = 4
+
+
 def _add_draft(session: Session, zone_set: ZoneSet, report: Report, actor: str,
-               source: dict | None) -> None:
-    if not report.ok:
+               source: dict | None, accept_reason: str | None = None) -> None:
+    reason = (accept_reason or "").strip()
+    if report.needs_acceptance and len(reason) < MIN_REASON_CHARS:
+        raise InvalidParameter(N_(
+            "这些变化需要发布人员确认：请写明接受的理由（至少 %(n)s 个字）。"),
+            field="accept_reason", n=MIN_REASON_CHARS)
+    if not report.ok and not report.needs_acceptance:
         raise InvalidData(N_("校验发现 %(n)s 个必须修正的问题，不能保存。"), n=len(report.blocking))
     storage.save_zone_set(session, zone_set)
+    if report.needs_acceptance:
+        audit.record(session, actor, "zone_set_change_accepted", zone_set_id=zone_set.id,
+                     reason=reason[:500], findings=[f.code for f in report.blocking])
     audit.record(session, actor, "zone_set_uploaded", zone_set_id=zone_set.id,
                  file_sha256=zone_set.source_sha256, zones=len(zone_set.zones),
                  warnings=len(report.warnings), **(source or {}))
@@ -131,9 +148,28 @@ def _move(session: Session, zone_set_id: str, to: str, **values) -> ZoneSetRow:
     return row
 
 
+def earliest_close(today: dt.date, working_days: int) -> dt.date:
+    """The first closing date a notice opened `today` may have: `working_days` working
+    days (Monday to Friday) later."""
+    day, left = today, working_days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
 def put_on_notice(sessions: sessionmaker, zone_set_id: str, actor: str,
-                  closes_on: dt.date | None = None) -> dict:
-    """Open the public notice: the public sees the draft zones and the impact counts."""
+                  closes_on: dt.date | None = None, *,
+                  not_before: dt.date | None = None) -> dict:
+    """Open the public notice: the public sees the draft zones and the impact counts.
+    With `not_before` (the legal minimum, `earliest_close`), a closing date is required
+    and may not be earlier."""
+    if not_before is not None:
+        if closes_on is None:
+            raise InvalidParameter(N_("请填写公示截止日期。"), field="closes_on")
+        if closes_on < not_before:
+            raise InvalidParameter(N_("公示期太短：截止日期最早可以是 %(date)s。"),
+                                   field="closes_on", date=not_before.isoformat())
     summary = impact_of(sessions, zone_set_id).summary()
     with sessions.begin() as session:
         _move(session, zone_set_id, "notice")

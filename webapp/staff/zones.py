@@ -89,17 +89,19 @@ def mapping(token: str):
         meta = _upload(token).meta
         return render_template("staff/zones_upload.html", meta=meta, upload=None,
                                error=error_message(error), error_field=error.field, **context), 422
-    chosen = {t: values.get(t) for t in TARGETS} if request.method == "POST" \
-        else guess_mapping(upload.columns)
+    # Another encoding may change the column names themselves: guess again on a re-read.
+    reread = request.method == "GET" or values.get("action") == "reread"
+    chosen = guess_mapping(upload.columns) if reread else {t: values.get(t) for t in TARGETS}
     chosen["level_value"] = values.get("level_value", "")
     context.update(meta=meta, upload=upload, mapping=chosen, error=None)
-    if request.method == "GET":
+    if reread:
         return render_template("staff/zones_upload.html", **context)
     with services().sessions() as session:
         reference = workflow.reference_data(session)
     try:
         zones, report = intake.check(upload, chosen, reference, fix=bool(values.get("repair")),
-                                     time_limit_s=settings().validation_seconds)
+                                     time_limit_s=settings().validation_seconds,
+                                     max_moved_share=settings().max_moved_share)
     except InvalidParameter as error:
         if values.get("format") == "json":
             raise
@@ -109,7 +111,7 @@ def mapping(token: str):
     if values.get("format") == "json":
         return jsonify({"sha256": meta["sha256"], "source_crs": upload.source_crs,
                         "report": report.to_dict(translate)})
-    if values.get("action") == "save" and report.ok:
+    if values.get("action") == "save" and (report.ok or report.needs_acceptance):
         try:
             return _save_draft(values, meta, upload, zones, report)
         except (InvalidParameter, Conflict) as error:
@@ -117,9 +119,20 @@ def mapping(token: str):
             context.update(error=error_message(error), error_field=field)
     findings = report.to_dict(translate)
     context.update(report=report, findings=findings,
+                   may_accept=current_user.can("publish"),
                    zones_geojson=zones_collection(zones, tolerance_deg=1e-5),
                    findings_geojson=findings_collection(findings["findings"]))
     return render_template("staff/zones_upload.html", **context), 400 if context["error"] else 200
+
+
+def _accept_reason(values, report) -> str | None:
+    """The reason a publisher gives for accepting blocking changes; editors cannot."""
+    if not report.needs_acceptance:
+        return None
+    if not current_user.can("publish"):
+        raise InvalidParameter(N_("这些变化只有发布人员可以接受，请联系发布人员上传。"),
+                               field="accept_reason")
+    return values.get("accept_reason", "")
 
 
 def _save_draft(values, meta, upload, zones, report):
@@ -133,7 +146,8 @@ def _save_draft(values, meta, upload, zones, report):
                         label=values.get("label", "")[:200],
                         effective_from=_date(values.get("effective_from"), "effective_from"),
                         source={"filename": meta["filename"], "crs": upload.source_crs,
-                                "via": "web"})
+                                "via": "web"},
+                        accept_reason=_accept_reason(values, report))
     return redirect(url_for(".version", zone_set_id=zone_set_id))
 
 
@@ -145,7 +159,7 @@ def version(zone_set_id: str):
         current = storage.published_zone_set_id(session)
         count = len(workflow.comments(session, zone_set_id))
     return render_template("staff/zone_version.html", zone_set=zone_set, current=current,
-                           comment_count=count)
+                           comment_count=count, earliest_close=_earliest_close())
 
 
 @bp.get("/<zone_set_id>/zones.geojson")
@@ -209,11 +223,17 @@ def _done(message: str, zone_set_id: str):
     return redirect(url_for(".version", zone_set_id=zone_set_id))
 
 
+def _earliest_close() -> dt.date:
+    return workflow.earliest_close(services().clock.today(),
+                                   settings().notice_min_working_days)
+
+
 @bp.post("/<zone_set_id>/notice")
 @permission_required("publish")
 def put_on_notice(zone_set_id: str):
     workflow.put_on_notice(services().sessions, zone_set_id, _actor(),
-                           _date(request.form.get("closes_on"), "closes_on"))
+                           _date(request.form.get("closes_on"), "closes_on"),
+                           not_before=_earliest_close())
     return _done(translate(N_("已进入公示。")), zone_set_id)
 
 

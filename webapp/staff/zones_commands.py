@@ -60,7 +60,9 @@ def _check_file(file, layer, encoding, declared_crs, mappings, level, repair, ti
     with click.progressbar(length=len(STEPS), label="校验", file=sys.stderr
                            ) as bar:
         zones, report = intake.check(upload, mapping, reference, fix=repair,
-                                     time_limit_s=limit, progress=lambda step: bar.update(1))
+                                     time_limit_s=limit,
+                                     max_moved_share=settings().max_moved_share,
+                                     progress=lambda step: bar.update(1))
     return upload, mapping, zones, report
 
 
@@ -77,6 +79,8 @@ def _print_report(upload, mapping, report, as_json: bool) -> None:
     click.echo("字段映射：" + "，".join(f"{k}={v}" for k, v in mapping.items() if v))
     for row in upload.preview(3):
         click.echo("  " + " | ".join(f"{k}: {v[:30]}" for k, v in row.items()))
+    for note in report.notes:
+        click.echo(note.to_dict()["message"])
     click.echo(f"校验：{len(report.blocking)} 个必须修正，{len(report.warnings)} 个警告"
                f"（{report.seconds:.1f} 秒）")
     for finding in report.findings[:50]:
@@ -93,16 +97,17 @@ def _print_report(upload, mapping, report, as_json: bool) -> None:
 @click.option("--effective-from", type=click.DateTime(["%Y-%m-%d"]), help="生效日期")
 @click.option("--commit", is_flag=True, help="保存为草稿（否则只是试运行）")
 @click.option("--actor", default="cli", show_default=True, help="审计日志中的操作人")
+@click.option("--accept-reason", help="接受需要发布人员确认的变化（整个学段替换、大量换校）的理由")
 @guarded_command
 def import_file(file, layer, encoding, declared_crs, mappings, level, repair, time_limit,
-                as_json, zone_set_id, label, effective_from, commit, actor):
+                as_json, zone_set_id, label, effective_from, commit, actor, accept_reason):
     """Read, map and validate a zone file; with --commit store it as a draft."""
     upload, mapping, zones, report = _check_file(file, layer, encoding, declared_crs,
                                                  mappings, level, repair, time_limit)
     _print_report(upload, mapping, report, as_json)
     if not commit:
         click.echo("试运行：没有保存任何内容（加 --commit 保存为草稿）。", err=True)
-        if not report.ok:
+        if not report.ok and not (report.needs_acceptance and accept_reason):
             raise SystemExit(1)
         return
     zone_set_id = zone_set_id or workflow.new_version_id(upload.sha256)
@@ -110,7 +115,7 @@ def import_file(file, layer, encoding, declared_crs, mappings, level, repair, ti
                         actor=actor, sha256=upload.sha256, label=label,
                         effective_from=effective_from.date() if effective_from else None,
                         source={"filename": file.name, "crs": upload.source_crs,
-                                "via": "cli"})
+                                "via": "cli"}, accept_reason=accept_reason)
     click.echo(f"已保存草稿 {zone_set_id}。")
 
 @zones_cli.command("validate")
@@ -157,8 +162,10 @@ def diff(zone_set_id, against, csv_path, as_json):
 @guarded_command
 def notice(zone_set_id, closes_on, actor):
     """Put a draft on public notice (公示)."""
-    summary = workflow.put_on_notice(services().sessions, zone_set_id, actor,
-                                     closes_on.date() if closes_on else None)
+    summary = workflow.put_on_notice(
+        services().sessions, zone_set_id, actor, closes_on.date() if closes_on else None,
+        not_before=workflow.earliest_close(services().clock.today(),
+                                           settings().notice_min_working_days))
     click.echo(f"{zone_set_id} 已进入公示：{summary['addresses_moved']} 个地址换校。")
 
 @zones_cli.command("schedule")
