@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import DateTime, Integer, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from gis.spreadsheet import SpreadsheetError, is_xlsx, xlsx_rows
 from store.db import Base
 from zones.errors import N_, InvalidData, NotFound
 
@@ -189,7 +190,18 @@ def _check_row(raw: list[str], line: int, index: dict[str, int], heading: list[s
 def parse(data: bytes, result_labels: dict[str, str]) -> ImportReport:
     """Every row checked; `result_labels` maps the 结果 text the platform writes to the
     cycle's result id. Any error refuses the whole file (nothing is imported)."""
-    rows_in = list(_reader(decode(data)))
+    if is_xlsx(data):
+        try:
+            rows_in = xlsx_rows(data)
+        except SpreadsheetError as error:
+            if error.row is not None:
+                raise InvalidData(N_("第 %(row)s 行第 %(column)s 列是一个被 Excel 存成数字的长号码"
+                                     "（如身份证号），后几位已经丢失。请把这一列设为“文本”后重新导出。"),
+                                  row=error.row, column=error.column) from None
+            raise InvalidData(N_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式，"
+                                 "或另存为 CSV 后再导入。")) from None
+    else:
+        rows_in = list(_reader(decode(data)))
     if not rows_in or not any(cell.strip() for cell in rows_in[0]):
         raise InvalidData(N_("文件是空的。"))
     if len(rows_in) - 1 > MAX_ROWS:

@@ -49,6 +49,41 @@ def test_a_good_file_in_utf8_gbk_and_excel_tab_csv():
         assert GOOD_ID not in str(report.rows) and "张小明" not in str(report.rows)
 
 
+def xlsx_bytes(text: bytes, numbers: bool = False) -> bytes:
+    """The same rows as an Excel workbook; `numbers` types digit-only cells as numbers, as a
+    clerk's Excel does when the column is not set to text."""
+    from openpyxl import Workbook
+    book = Workbook()
+    for line in text.decode().split("\n"):
+        book.active.append([int(c) if numbers and c.isdigit() else (c or None)
+                            for c in line.split(",")])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_workbook_reads_like_its_csv():
+    report = results.parse(xlsx_bytes(GOOD), LABELS)
+    assert report.ok and len(report.rows) == 2, report.errors
+    assert report.counts == {"review_passed": 1, "drawn": 1}
+    assert report.rows[0]["masked_name"] == "张*明"
+    wrong_digit = csv_bytes(f"R2027000001,张小明,{GOOD_ID[:-1]}0,审核通过")
+    bad = results.parse(xlsx_bytes(wrong_digit), LABELS)
+    assert not bad.ok and bad.errors[0].row == 2
+
+
+def test_an_id_number_excel_stored_as_a_number_is_refused_naming_the_cell():
+    # 220105202107150046 as an Excel number reads back as 220105202107150016
+    with pytest.raises(InvalidData) as refused:
+        results.parse(xlsx_bytes(GOOD, numbers=True), LABELS)
+    assert refused.value.params == {"row": 3, "column": 3}
+
+
+def test_a_broken_excel_file_is_refused_in_plain_words():
+    with pytest.raises(InvalidData, match="Excel"):
+        results.parse(b"PK\x03\x04not really a workbook", LABELS)
+
+
 def test_a_file_with_only_the_last_four_digits():
     data = csv_bytes("R2027000003,李四,002X,未派中", heading="登记编号,姓名,身份证后四位,结果")
     report = results.parse(data, LABELS)
