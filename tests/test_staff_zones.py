@@ -16,7 +16,9 @@ from webapp import create_app
 
 
 def build_app(tmp_path, **extra):
+    # Its own instance folder: uploads on disk are per app, not shared by parallel tests.
     return create_app({"TESTING": True, "SECRET_KEY": "test", "REFRESH_SECONDS": 0.0,
+                       "INSTANCE_PATH": str(tmp_path),
                        "DATABASE_URL": f"sqlite:///{tmp_path / 'staff.sqlite3'}",
                        "RATELIMIT_ENABLED": False, **extra})
 
