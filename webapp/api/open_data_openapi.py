@@ -47,9 +47,7 @@ OPEN_DATA_PATHS = {
             "text/csv": {"schema": {"type": "string"},
                          "example": "id,lat,lng,address\n1,30.25,120.15,\n2,,,临河街1226号\n"}}},
         "responses": {"200": {"description": "One row per input", "content": {
-            "application/json": {"schema": {"type": "object", "required": ["rows"],
-                                            "properties": {"rows": {"type": "array"},
-                                                           "summary": {"type": "object"}}}},
+            "application/json": {"schema": ref("BatchLookup")},
             "text/csv": {"schema": {"type": "string"}}}},
             "400": _ERROR, "413": _ERROR}}},
 }

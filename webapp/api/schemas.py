@@ -189,6 +189,34 @@ VERSIONS = obj({"versions": array(ref("ZoneVersion")), "today": DATE},
                         "in_force_today": "sample-2027", "dataset": {"sample": True}})
 ONE_VERSION = obj({"version": ref("ZoneVersion")},
                   example={"version": VERSION["examples"][0]})
+BATCH_LEVEL = nullable(obj({"status": enum(STATUS_ORDER), "zones": array(STRING),
+                            "schools": array(obj({"code": STRING, "name": STRING}))}))
+BATCH_ROW = obj({"row": {"type": "integer", "minimum": 1}, "id": nullable(STRING),
+                 "status": enum((*LOOKUP_STATUSES, "invalid")),
+                 "location": nullable(obj(POINT)), "primary": BATCH_LEVEL,
+                 "middle": BATCH_LEVEL,
+                 "address_match": nullable(obj({"matched_address": nullable(STRING)},
+                                               {"confidence": NUMBER, "method": STRING})),
+                 "error": nullable(ERROR["properties"]["error"])})
+BATCH = obj({"rows": array(BATCH_ROW)},
+            {"summary": obj({"rows": INTEGER}, {"by_status": {
+                "type": "object", "additionalProperties": INTEGER}}),
+             "zone_version": ZONE_VERSION, "dataset": DATASET},
+            example={"rows": [
+                {"row": 1, "id": "1", "status": "assigned", "error": None,
+                 "location": {"lat": 43.95, "lng": 125.36}, "address_match": None,
+                 "primary": {"status": "assigned", "zones": ["P11"],
+                             "schools": [{"code": "S11", "name": "示例小学"}]},
+                 "middle": {"status": "assigned", "zones": ["M07"],
+                            "schools": [{"code": "S07", "name": "示例中学"}]}},
+                {"row": 2, "id": "2", "status": "invalid", "location": None,
+                 "address_match": None, "primary": None, "middle": None,
+                 "error": {"code": "invalid_parameter", "field": "lng",
+                           "message": "缺少 lng（经度）。"}}],
+                "summary": {"rows": 2, "by_status": {"assigned": 1, "invalid": 1}},
+                "zone_version": {"id": "sample-2027", "label": "2027",
+                                 "effective_from": "2027-03-01"},
+                "dataset": {"sample": True}})
 
 COMPONENTS = {
     "Error": ERROR, "Dataset": DATASET, "School": SCHOOL, "Schools": SCHOOLS,
@@ -196,4 +224,5 @@ COMPONENTS = {
     "ZonesGeoJSON": ZONES_GEOJSON, "FeatureCollection": FEATURE_COLLECTION,
     "FaqHits": FAQ_HITS, "Inquiry": INQUIRY, "Health": HEALTH, "ZoneVersion": VERSION,
     "ZoneVersions": VERSIONS, "OneZoneVersion": ONE_VERSION,
+    "BatchLookup": BATCH,
 }
