@@ -7,6 +7,8 @@ a server error or violate its declared schema. Every example in the document val
 against the schema it illustrates."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import jsonschema_rs
 import pytest
 import schemathesis
@@ -16,20 +18,26 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from webapp.api.openapi import openapi_document
 from webapp.api.schemas import COMPONENTS
+from webapp.ogc.openapi import ogc_openapi
+
+
+DOCUMENTS = {"api": ("/api/openapi.json", openapi_document()),
+             "ogc": ("/ogc/api", ogc_openapi("http://localhost/ogc"))}
 
 
 @pytest.fixture(scope="module")
-def api_schema(app):
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+def loaded_schemas(app):
+    return {name: schemathesis.openapi.from_wsgi(url, app)
+            for name, (url, _) in DOCUMENTS.items()}
 
 
-OPERATIONS = [(method, path) for path, item in openapi_document()["paths"].items()
-              for method in item]
+OPERATIONS = [(name, method, path) for name, (_, document) in DOCUMENTS.items()
+              for path, item in document["paths"].items() for method in item]
 
 
-@pytest.mark.parametrize(("method", "path"), OPERATIONS)
-def test_every_operation_keeps_to_its_schema(api_schema, method, path):
-    operation = api_schema[path][method.upper()]
+@pytest.mark.parametrize(("document", "method", "path"), OPERATIONS)
+def test_every_operation_keeps_to_its_schema(loaded_schemas, document, method, path):
+    operation = loaded_schemas[document][path][method.upper()]
 
     @given(operation.as_strategy())
     @settings(max_examples=15, derandomize=True, deadline=None, database=None,
@@ -88,3 +96,45 @@ def test_every_json_response_is_typed():
                         schema = content["schema"]
                         assert "$ref" in schema or schema.get("properties"), \
                             (method, path, status, media)
+
+
+def _conforms(client, url: str, component: str, json: dict | None = None,
+              status: int = 200) -> dict:
+    response = client.get(url) if json is None else client.post(url, json=json)
+    assert response.status_code == status, url
+    body = response.get_json()
+    validator = jsonschema_rs.Draft202012Validator(
+        {**COMPONENTS[component], "components": openapi_document()["components"]},
+        validate_formats=True)
+    assert [e.message for e in validator.iter_errors(body)] == [], url
+    return body
+
+
+def test_real_answers_keep_to_their_schemas(client):
+    """The requests random generation rarely gets right (an existing school, a version, an
+    address in the gazetteer) answer in their declared shapes too."""
+    schools = _conforms(client, "/api/v1/schools", "Schools")["schools"]
+    first = schools[0]
+    _conforms(client, f"/api/v1/schools/{first['code']}", "OneSchool")
+    statuses = {_conforms(client, f"/api/v1/lookup?lat={s['lat']}&lng={s['lng']}",
+                          "Lookup")["status"] for s in schools}
+    assert "assigned" in statuses
+    _conforms(client, f"/api/v1/lookup?address={quote(first['address'])}", "Lookup")
+    _conforms(client, f"/api/v1/lookup?address={quote(first['address'])}&fields=zones",
+              "Lookup")
+    _conforms(client, f"/api/v1/lookup?address={quote(first['address'][:2])}", "Lookup")
+    _conforms(client, "/api/v1/lookup?lat=0&lng=0", "Lookup")
+    versions = _conforms(client, "/api/v1/zone-versions", "ZoneVersions")["versions"]
+    _conforms(client, f"/api/v1/zone-versions/{versions[0]['id']}", "OneZoneVersion")
+    _conforms(client, f"/api/v1/zone-versions/{versions[0]['id']}/zones.geojson",
+              "ZonesGeoJSON")
+    _conforms(client, f"/api/v1/faq/search?q={quote(first['name'][:4])}", "FaqHits")
+    _conforms(client, "/healthz", "Health")
+    inquiry = _conforms(client, "/api/v1/inquiries", "Inquiry", status=201, json={
+        "kind": "consult", "content": "请问报名需要哪些材料？", "caller_name": "张三",
+        "caller_phone": "13800138000"})
+    _conforms(client, f"/api/v1/inquiries/{inquiry['tracking']}?phone_last4=8000", "Inquiry")
+    rows = _conforms(client, "/api/v1/lookup/batch", "BatchLookup", json={"rows": [
+        {"id": "1", "lat": first["lat"], "lng": first["lng"]},
+        {"id": "2", "address": first["address"]}, {"id": "3", "lat": 1}]})["rows"]
+    assert [row["status"] for row in rows][2] == "invalid"
