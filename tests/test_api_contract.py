@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from webapp.api.eligibility import ANSWERS_EXAMPLE
 from webapp.api.openapi import openapi_document
 from webapp.api.schemas import COMPONENTS
 from webapp.ogc.openapi import ogc_openapi
@@ -138,3 +139,7 @@ def test_real_answers_keep_to_their_schemas(client):
         {"id": "1", "lat": first["lat"], "lng": first["lng"]},
         {"id": "2", "address": first["address"]}, {"id": "3", "lat": 1}]})["rows"]
     assert [row["status"] for row in rows][2] == "invalid"
+    warnings = {_conforms(client, "/api/v1/eligibility", "Eligibility", json={
+        "answers": ANSWERS_EXAMPLE, "location": {"lat": s["lat"], "lng": s["lng"]}})[
+            "warning"]["state"] for s in schools}
+    assert "none" in warnings

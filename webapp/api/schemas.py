@@ -189,8 +189,10 @@ VERSIONS = obj({"versions": array(ref("ZoneVersion")), "today": DATE},
                         "in_force_today": "sample-2027", "dataset": {"sample": True}})
 ONE_VERSION = obj({"version": ref("ZoneVersion")},
                   example={"version": VERSION["examples"][0]})
+SOURCE = obj({"code": STRING, "url": STRING})
+SCHOOL_NAME = obj({"code": STRING, "name": STRING})
 BATCH_LEVEL = nullable(obj({"status": enum(STATUS_ORDER), "zones": array(STRING),
-                            "schools": array(obj({"code": STRING, "name": STRING}))}))
+                            "schools": array(SCHOOL_NAME)}))
 BATCH_ROW = obj({"row": {"type": "integer", "minimum": 1}, "id": nullable(STRING),
                  "status": enum((*LOOKUP_STATUSES, "invalid")),
                  "location": nullable(obj(POINT)), "primary": BATCH_LEVEL,
@@ -217,6 +219,40 @@ BATCH = obj({"rows": array(BATCH_ROW)},
                 "zone_version": {"id": "sample-2027", "label": "2027",
                                  "effective_from": "2027-03-01"},
                 "dataset": {"sample": True}})
+ELIGIBILITY = obj(
+    {"level": enum(LEVELS), "eligible": BOOLEAN,
+     "category": nullable(obj({"id": STRING, "name": STRING},
+                              {"who": STRING, "source": nullable(SOURCE)})),
+     "tier": nullable(obj({"id": STRING, "name": STRING},
+                          {"placement": STRING, "rank": INTEGER})),
+     "reasons": array(STRING),
+     "documents": array(obj({"name": STRING}, {"note": nullable(STRING)})),
+     "warning": obj({"state": enum(("none", "before", "after", "unknown"))},
+                    {"cutoff": nullable(DATE), "school": nullable(STRING),
+                     "text": nullable(STRING)}),
+     "dates": array(obj({"id": STRING, "title": STRING},
+                        {"start": nullable(DATE), "end": nullable(DATE),
+                         "deadline": BOOLEAN, "source": nullable(SOURCE)})),
+     "cannot": array(STRING), "sources": array(SOURCE),
+     "zone": nullable(obj({"zone_id": STRING}, {"level": enum(LEVELS),
+                                                "allocation": enum(ALLOCATIONS),
+                                                "schools": array(SCHOOL_NAME)}))},
+    {"groups": array(ANY_OBJECT), "tiers": INTEGER},
+    example={"level": "primary", "eligible": True,
+             "category": {"id": "two_consistent", "name": "两个一致",
+                          "source": {"code": "ZC-1", "url": "/gk/ZC-1"}},
+             "tier": {"id": "zone", "name": "第一顺位：学区对口", "placement": "zone",
+                      "rank": 1}, "tiers": 4,
+             "reasons": ["孩子与父母在同一户口簿。"],
+             "documents": [{"name": "户口簿", "note": "原件及复印件"}],
+             "warning": {"state": "none", "cutoff": None, "school": "示例小学",
+                         "text": "示例小学 没有发布学位预警。"},
+             "dates": [{"id": "online_registration", "title": "网上信息登记",
+                        "start": "2027-05-06", "end": "2027-05-09", "deadline": True,
+                        "source": {"code": "ZC-1", "url": "/gk/ZC-1"}}],
+             "cannot": [], "groups": [], "sources": [{"code": "ZC-1", "url": "/gk/ZC-1"}],
+             "zone": {"zone_id": "P01", "level": "primary", "allocation": "direct",
+                      "schools": [{"code": "S01", "name": "示例小学"}]}})
 
 COMPONENTS = {
     "Error": ERROR, "Dataset": DATASET, "School": SCHOOL, "Schools": SCHOOLS,
@@ -224,5 +260,5 @@ COMPONENTS = {
     "ZonesGeoJSON": ZONES_GEOJSON, "FeatureCollection": FEATURE_COLLECTION,
     "FaqHits": FAQ_HITS, "Inquiry": INQUIRY, "Health": HEALTH, "ZoneVersion": VERSION,
     "ZoneVersions": VERSIONS, "OneZoneVersion": ONE_VERSION,
-    "BatchLookup": BATCH,
+    "BatchLookup": BATCH, "Eligibility": ELIGIBILITY,
 }
