@@ -85,6 +85,26 @@ PLACE = obj({"address": STRING, **POINT},
             {"id": STRING, "xiaoqu": nullable(STRING), "community": nullable(STRING),
              "subdistrict": nullable(STRING), "confidence": NUMBER,
              "primary_schools": array(STRING), "middle_schools": array(STRING)})
+ADMISSION = obj(
+    {"year": INTEGER},
+    {"age_rule": obj({"text": STRING}, {"birth_on_or_before": DATE}),
+     "categories": array(obj({"id": STRING, "name": STRING},
+                             {"levels": array(enum(LEVELS)), "priority": INTEGER,
+                              "tier": STRING, "who": STRING, "reason": STRING,
+                              "source": nullable(STRING)})),
+     "channels": array(obj({"id": STRING, "kind": STRING, "name": STRING},
+                           {"phone": STRING, "url": STRING, "address": STRING,
+                            "hours": STRING, "text": STRING, "note": STRING})),
+     "documents": {"type": "object", "additionalProperties": array(ANY_OBJECT)},
+     "timeline": array(obj({"id": STRING, "title": STRING},
+                           {"start": nullable(DATE), "end": nullable(DATE),
+                            "deadline": BOOLEAN, "level": nullable(STRING)})),
+     "timelines": {"type": "object", "additionalProperties": array(ANY_OBJECT)},
+     "levels": {"type": "object", "additionalProperties": obj(
+         {"title": STRING}, {"admission_method": STRING})},
+     "warning_rule": obj({"text": STRING}), "notice": STRING, "disclaimer": STRING},
+    description="the cycle's rules: age rule, categories, documents, timeline, channels "
+                "(absent with fields=zones)")
 LOOKUP_EXAMPLE = {
     "status": "assigned", "address_confirmed": True,
     "location": {"lat": 43.95, "lng": 125.36, "source": "gazetteer",
@@ -100,9 +120,7 @@ LOOKUP_EXAMPLE = {
 LOOKUP = obj({"status": enum(LOOKUP_STATUSES), "location": nullable(LOCATION),
               "zone_version": ZONE_VERSION, "primary": LEVEL_RESULT,
               "middle": LEVEL_RESULT, "dataset": DATASET},
-             {"admission": obj(optional={"year": INTEGER}, description=(
-                  "the cycle's rules: age rule, categories, documents, timeline, channels "
-                  "(absent with fields=zones)")),
+             {"admission": ADMISSION,
               "address_confirmed": BOOLEAN, "next_steps": nullable(STRING), "note": STRING,
               "candidates": array(PLACE, description="address_ambiguous: ranked places"),
               "suggestions": array(PLACE, description="address_not_found: weaker 'did you "
