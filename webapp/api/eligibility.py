@@ -15,6 +15,7 @@ from admissions.wizard import Zone
 from gis.address import AddressQuery
 from gis.point import WGS84Point
 from webapp.api import params as p
+from webapp.api.schemas import ref
 from webapp.i18n import current_lang, translate
 from webapp.services import services, snapshot
 from zones.errors import N_, InvalidParameter, ServiceUnavailable
@@ -127,23 +128,7 @@ OPENAPI_PATHS = {"/api/v1/eligibility": {"post": {
                                         "lat": {"type": "number"}, "lng": {"type": "number"}}},
             "zone_id": {"type": "string", "description": "a zone of the answers' level "
                         "(instead of location)"}}}}}},
-    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["level", "eligible", "category", "tier", "reasons", "documents",
-                     "warning", "dates", "cannot", "sources", "zone"],
-        "properties": {
-            "level": {"type": "string", "enum": ["primary", "middle"]},
-            "eligible": {"type": "boolean"},
-            "category": {"type": ["object", "null"]}, "tier": {"type": ["object", "null"]},
-            "reasons": {"type": "array", "items": {"type": "string"}},
-            "documents": {"type": "array", "items": {"type": "object"}},
-            "warning": {"type": "object", "description": "state none|before|after|unknown, "
-                        "cutoff, school, text"},
-            "dates": {"type": "array", "items": {"type": "object"}},
-            "cannot": {"type": "array", "items": {"type": "string"}},
-            "groups": {"type": "array", "items": {"type": "object"}},
-            "sources": {"type": "array", "items": {"type": "object", "properties": {
-                "code": {"type": "string"}, "url": {"type": "string"}}}},
-            "zone": {"type": ["object", "null"]}}}}}},
-        "400": {"description": "Error", "content": {"application/json": {"schema": {
-            "$ref": "#/components/schemas/Error"}}}}}}}}
+    "responses": {"200": {"description": "OK", "content": {"application/json": {
+        "schema": ref("Eligibility")}}},
+        "400": {"description": "Error", "content": {"application/json": {
+            "schema": ref("Error")}}}}}}}

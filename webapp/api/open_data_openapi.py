@@ -1,26 +1,10 @@
 """The OpenAPI paths of the zone-versions endpoints (webapp/api/open_data.py)."""
 from __future__ import annotations
 
-VERSION = {"type": "object", "required": ["id", "status", "in_force_from", "downloads"],
-           "properties": {
-               "id": {"type": "string"}, "label": {"type": "string"},
-               "status": {"type": "string", "enum": ["published", "scheduled", "retired"]},
-               "effective_from": {"type": ["string", "null"], "format": "date"},
-               "in_force_from": {"type": ["string", "null"], "format": "date"},
-               "in_force_to": {"type": ["string", "null"], "format": "date"},
-               "published_at": {"type": ["string", "null"], "format": "date-time"},
-               "downloads": {"type": "object", "properties": {
-                   "geojson": {"type": "string"}, "csv": {"type": "string"},
-                   "gpkg": {"type": "string"}}}},
-           "example": {"id": "sample-2027", "label": "2027", "status": "published",
-                       "effective_from": "2027-03-01", "in_force_from": "2026-12-01",
-                       "in_force_to": None, "published_at": "2026-12-01T08:00:00Z",
-                       "downloads": {
-                           "geojson": "/api/v1/zone-versions/sample-2027/zones.geojson",
-                           "csv": "/api/v1/zone-versions/sample-2027/zones.csv",
-                           "gpkg": "/api/v1/zone-versions/sample-2027/zones.gpkg"}}}
+from webapp.api.schemas import ref
+
 _ERROR = {"description": "Error", "content": {"application/json": {
-    "schema": {"$ref": "#/components/schemas/Error"}}}}
+    "schema": ref("Error")}}}
 _VERSION_ID = {"name": "version_id", "in": "path", "required": True,
                "schema": {"type": "string"}}
 
@@ -28,23 +12,18 @@ OPEN_DATA_PATHS = {
     "/api/v1/zone-versions": {"get": {
         "summary": "Published, scheduled and past zone versions with their dates",
         "responses": {"200": {"description": "OK", "content": {"application/json": {
-            "schema": {"type": "object", "required": ["versions", "today"], "properties": {
-                "versions": {"type": "array", "items": VERSION},
-                "in_force_today": {"type": ["string", "null"]},
-                "today": {"type": "string", "format": "date"},
-                "dataset": {"type": "object"}}}}}}}}},
+            "schema": ref("ZoneVersions")}}}}}},
     "/api/v1/zone-versions/{version_id}": {"get": {
         "summary": "One public zone version", "parameters": [_VERSION_ID],
         "responses": {"200": {"description": "OK", "content": {"application/json": {
-            "schema": {"type": "object", "required": ["version"],
-                       "properties": {"version": VERSION}}}}}, "404": _ERROR}}},
+            "schema": ref("OneZoneVersion")}}}, "404": _ERROR}}},
     **{f"/api/v1/zone-versions/{{version_id}}/zones.{fmt}": {"get": {
         "summary": f"A public version's zones as {name}; the file name carries the version",
         "parameters": [_VERSION_ID],
         "responses": {"200": {"description": "The file", "content": {
             media_type: {"schema": schema}}}, "404": _ERROR}}}
        for fmt, name, media_type, schema in (
-           ("geojson", "GeoJSON", "application/geo+json", {"type": "object"}),
+           ("geojson", "GeoJSON", "application/geo+json", ref("ZonesGeoJSON")),
            ("csv", "CSV (WKT geometry, UTF-8 with BOM)", "text/csv", {"type": "string"}),
            ("gpkg", "GeoPackage", "application/geopackage+sqlite3",
             {"type": "string", "format": "binary"}))},
@@ -68,9 +47,7 @@ OPEN_DATA_PATHS = {
             "text/csv": {"schema": {"type": "string"},
                          "example": "id,lat,lng,address\n1,30.25,120.15,\n2,,,临河街1226号\n"}}},
         "responses": {"200": {"description": "One row per input", "content": {
-            "application/json": {"schema": {"type": "object", "required": ["rows"],
-                                            "properties": {"rows": {"type": "array"},
-                                                           "summary": {"type": "object"}}}},
+            "application/json": {"schema": ref("BatchLookup")},
             "text/csv": {"schema": {"type": "string"}}}},
             "400": _ERROR, "413": _ERROR}}},
 }

@@ -1,10 +1,12 @@
-"""The OpenAPI 3.1 document of API v1 (hand-kept next to the views it describes)."""
+"""The OpenAPI 3.1 document of API v1: the paths and parameters, with every JSON body
+referring to the shapes declared once in webapp/api/schemas.py."""
 from __future__ import annotations
 
 from webapp.api.eligibility import OPENAPI_PATHS as ELIGIBILITY_PATHS
 from webapp.api.open_data_openapi import OPEN_DATA_PATHS
+from webapp.api.schemas import COMPONENTS, ref
 
-ERROR = {"$ref": "#/components/schemas/Error"}
+ERROR = ref("Error")
 
 
 def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
@@ -22,11 +24,6 @@ def _responses(ok: dict, *error_statuses: int) -> dict:
 
 LEVEL = _param("level", "primary or middle; both when absent",
                {"type": "string", "enum": ["primary", "middle"]})
-OBJECT = {"type": "object"}
-SUGGESTION = {"type": "object", "properties": {
-    "address": {"type": "string"}, "xiaoqu": {"type": ["string", "null"]},
-    "community": {"type": "string"}, "subdistrict": {"type": "string"},
-    "lat": {"type": "number"}, "lng": {"type": "number"}}}
 
 
 INQUIRY_FIELDS = {
@@ -45,15 +42,16 @@ HOTLINE_PATHS = {
                        _param("kind", "faq, policy or both (comma-separated)",
                               {"type": "string"}),
                        _param("limit", "1-50, default 10", {"type": "integer"})],
-        "responses": _responses(OBJECT, 400)}},
+        "responses": _responses(ref("FaqHits"), 400)}},
     "/api/v1/inquiries": {"post": {
         "summary": "Submit an inquiry or complaint (rate-limited); returns the tracking number",
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": {"type": "object", "properties": INQUIRY_FIELDS,
                                             "required": ["kind", "content", "caller_name",
                                                          "caller_phone"]}}}},
-        "responses": {**_responses(OBJECT, 400, 429), "201": {
-            "description": "Received", "content": {"application/json": {"schema": OBJECT}}}}}},
+        "responses": {**_responses(ref("Inquiry"), 400, 429), "201": {
+            "description": "Received",
+            "content": {"application/json": {"schema": ref("Inquiry")}}}}}},
     "/api/v1/inquiries/{tracking}": {"get": {
         "summary": "Status and public history; the same 404 for an unknown number or wrong "
                    "digits (rate-limited)",
@@ -61,7 +59,7 @@ HOTLINE_PATHS = {
                         "schema": {"type": "string", "example": "EDJY-2027-000123"}},
                        _param("phone_last4", "last 4 digits of the caller's phone",
                               {"type": "string", "pattern": "^[0-9]{4}$"}, required=True)],
-        "responses": _responses(OBJECT, 404, 429)}},
+        "responses": _responses(ref("Inquiry"), 404, 429)}},
 }
 
 
@@ -97,60 +95,35 @@ def openapi_document() -> dict:
                     _param("on", "answer from the zone version in force that day "
                            "(YYYY-MM-DD, a scheduled one too); today's when absent",
                            {"type": "string", "format": "date"})],
-                "responses": _responses({"$ref": "#/components/schemas/Lookup"}, 400, 503)}},
+                "responses": _responses(ref("Lookup"), 400, 503)}},
             "/api/v1/addresses/suggest": {"get": {
                 "summary": "Up to 10 ranked address suggestions while typing (from the "
                            "second character; typos, aliases and pinyin tolerated)",
                 "parameters": [_param("q", "what has been typed so far",
                                       {"type": "string", "minLength": 1, "maxLength": 200},
                                       required=True)],
-                "responses": _responses({"$ref": "#/components/schemas/Suggestions"}, 400)}},
+                "responses": _responses(ref("Suggestions"), 400)}},
             "/api/v1/zones.geojson": {"get": {
                 "summary": "The published zones as GeoJSON", "parameters": [LEVEL],
-                "responses": _responses(OBJECT, 400)}},
-            "/api/v1/district.geojson": {"get": {"summary": "The district outline",
-                                                 "responses": _responses(OBJECT)}},
+                "responses": _responses(ref("ZonesGeoJSON"), 400)}},
+            "/api/v1/district.geojson": {"get": {
+                "summary": "The district outline",
+                "responses": _responses(ref("FeatureCollection"))}},
             "/api/v1/schools": {"get": {"summary": "All schools", "parameters": [LEVEL],
-                                        "responses": _responses(OBJECT, 400)}},
+                                        "responses": _responses(ref("Schools"), 400)}},
             "/api/v1/schools/{code}": {"get": {
                 "summary": "One school",
                 "parameters": [{"name": "code", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
-                "responses": _responses(OBJECT, 404)}},
+                "responses": _responses(ref("OneSchool"), 404)}},
             **HOTLINE_PATHS,
             **ELIGIBILITY_PATHS,
             **OPEN_DATA_PATHS,
             "/healthz": {"get": {"summary": "Health and the published version",
-                                 "responses": _responses(OBJECT, 503)}},
+                                 "responses": {**_responses(ref("Health")), "503": {
+                                     "description": "No zone version can be served",
+                                     "content": {"application/json": {
+                                         "schema": ref("Health")}}}}}},
         },
-        "components": {"schemas": {
-            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-                "type": "object", "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                               "field": {"type": "string"}, "hint": {"type": "string"}}}}},
-            "Suggestions": {"type": "object", "required": ["suggestions", "dataset"],
-                            "properties": {"suggestions": {"type": "array", "maxItems": 10,
-                                                           "items": SUGGESTION},
-                                           "dataset": OBJECT}},
-            "Lookup": {"type": "object",
-                       "required": ["status", "location", "zone_version", "primary", "middle",
-                                    "admission", "dataset"],
-                       "properties": {
-                           "status": {"type": "string", "enum": [
-                               "assigned", "boundary", "unzoned", "outside_district",
-                               "address_not_found", "address_ambiguous"]},
-                           "location": {"type": ["object", "null"], "description":
-                                        "WGS84; source point|gazetteer|<provider>; for an "
-                                        "address also matched_address, confidence (0-1) "
-                                        "and method"},
-                           "candidates": {"type": "array", "description":
-                                          "address_ambiguous: ranked places, with confidence"},
-                           "suggestions": {"type": "array", "description":
-                                           "address_not_found: weaker 'did you mean' places"},
-                           "other_district": {"type": "string", "description":
-                                              "outside_district from an address: the place "
-                                              "it names (北京市, 朝阳区...)"},
-                           "zone_version": OBJECT, "primary": OBJECT, "middle": OBJECT,
-                           "admission": OBJECT, "dataset": OBJECT}},
-        }},
+        "components": {"schemas": COMPONENTS},
     }
