@@ -123,21 +123,63 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert exported.count("希望保留原学校") == 1 and "spam" not in exported
 
     assert published(own_app) == "sample-2027"
+    # Publishing first shows what will change and needs an explicit confirmation.
+    confirm = publisher.get("/staff/zones/web-v2/publish").get_data(as_text=True)
+    assert "个地址对应学校发生变化" in confirm and "sample-2027" in confirm
+    assert publisher.get("/staff/zones/sample-2027/publish").status_code == 409  # live already
+    unconfirmed = publisher.post("/staff/zones/web-v2/publish", data={
+        "csrf_token": csrf, "expected_current": "sample-2027"})
+    assert unconfirmed.status_code == 200 and published(own_app) == "sample-2027"
+    # The notice is still open and a comment is unanswered: only a typed reason overrides.
+    for reason in ("", "  急 "):
+        early = publisher.post("/staff/zones/web-v2/publish", data={
+            "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes",
+            "override_reason": reason})
+        text = early.get_data(as_text=True)
+        assert early.status_code == 400 and "理由" in text, text
+        assert first.isoformat() in text and "1 条公众意见没有标记为已处理" in text
+    assert published(own_app) == "sample-2027"
+    page = editor.get("/staff/zones/web-v2/comments").get_data(as_text=True)
+    comment_id = re.search(r"/comments/(\d+)/answered", page).group(1)
+    editor_csrf = token_of(editor, "/staff/zones/web-v2/comments")
+    assert editor.post(f"/staff/zones/web-v2/comments/{comment_id}/answered",
+                       data={"csrf_token": editor_csrf}).status_code == 302
+    assert editor.post("/staff/zones/web-v2/comments/999999/answered",
+                       data={"csrf_token": editor_csrf}).status_code == 404
+    page = editor.get("/staff/zones/web-v2/comments").get_data(as_text=True)
+    assert "已处理" in page and f"/comments/{comment_id}/answered" not in page
+    still_open = publisher.post("/staff/zones/web-v2/publish", data={
+        "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes"})
+    text = still_open.get_data(as_text=True)
+    assert still_open.status_code == 400 and "公众意见" not in text.split("form-error")[1]
     assert publisher.post("/staff/zones/web-v2/publish", data={
-        "csrf_token": csrf, "expected_current": "sample-2027"}).status_code == 302
+        "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes",
+        "override_reason": "市政府要求提前实施"}).status_code == 302
     assert published(own_app) == "web-v2"
-    assert public.get("/notices/web-v2/").status_code == 404  # the notice has closed
-    stale = publisher.post("/staff/zones/rollback", data={"csrf_token": csrf,
-                                                          "expected_current": "sample-2027"})
+    today = Clock().today().isoformat()
+    assert f"{today}（实际生效）" in publisher.get("/staff/zones/web-v2/").get_data(as_text=True)
+    ended = public.get("/notices/web-v2/")  # the notice has closed, and says how
+    assert ended.status_code == 200
+    assert f"已于 {today} 发布生效" in ended.get_data(as_text=True)
+    assert "回滚" in publisher.get("/staff/zones/rollback").get_data(as_text=True)
+    unconfirmed = publisher.post("/staff/zones/rollback", data={
+        "csrf_token": csrf, "expected_current": "web-v2"})
+    assert unconfirmed.status_code == 200 and published(own_app) == "web-v2"
+    stale = publisher.post("/staff/zones/rollback", data={
+        "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes"})
     assert stale.status_code == 409  # a stale page does not roll back someone else's publish
     assert publisher.post("/staff/zones/rollback", data={
-        "csrf_token": csrf, "expected_current": "web-v2"}).status_code == 302
+        "csrf_token": csrf, "expected_current": "web-v2", "confirm": "yes"}).status_code == 302
     assert published(own_app) == "sample-2027"
+    assert "曾于" in public.get("/notices/web-v2/").get_data(as_text=True)
+    assert public.get("/notices/never-was/").status_code == 404
 
     log = editor.get("/staff/zones/audit").get_data(as_text=True)
     for action in ("zone_file_received", "zone_set_uploaded", "zone_set_notice",
-                   "zone_set_published", "zone_set_rolled_back"):
+                   "zone_set_published", "zone_set_rolled_back", "zone_set_publish_override",
+                   "notice_comment_answered"):
         assert action in log
+    assert "市政府要求提前实施" in log
     import datetime as dt
     tomorrow = (Clock().today() + dt.timedelta(days=1)).isoformat()
     assert "zone_set_published" not in editor.get(

@@ -15,10 +15,11 @@ from gis.vector_io import EXTENSIONS
 from webapp.auth.permissions import permission_required
 from webapp.i18n import error_message, translate
 from webapp.services import school_names, services, settings
-from zones import audit, intake, storage, uploads, workflow
+from zones import audit, guardrails, intake, storage, uploads, workflow
 from zones.errors import N_, Conflict, InvalidParameter, XuequError
 from zones.exports import comments_csv, findings_collection, zones_collection
 from zones.mapping import TARGETS, guess_mapping
+from zones.model import ZONE_SET_STATUS_LABELS
 
 bp = Blueprint("staff_zones", __name__, url_prefix="/staff/zones",
                template_folder="templates")
@@ -158,8 +159,10 @@ def version(zone_set_id: str):
     with services().sessions() as session:
         current = storage.published_zone_set_id(session)
         count = len(workflow.comments(session, zone_set_id))
+        took_effect = guardrails.took_effect(session, zone_set_id)
     return render_template("staff/zone_version.html", zone_set=zone_set, current=current,
-                           comment_count=count, earliest_close=_earliest_close())
+                           comment_count=count, earliest_close=_earliest_close(),
+                           took_effect=took_effect)
 
 
 @bp.get("/<zone_set_id>/zones.geojson")
@@ -247,18 +250,52 @@ def schedule(zone_set_id: str):
     return _done(translate(N_("已安排在生效日期发布。")), zone_set_id)
 
 
-@bp.post("/<zone_set_id>/publish")
+def _confirm_page(kind: str, zone_set_id: str, against: str | None, status: int = 200,
+                  error: str | None = None):
+    """What publishing (or rolling back to) `zone_set_id` will change, and the form that
+    confirms it: nothing happens without this explicit second step."""
+    with services().sessions() as session:
+        current = storage.published_zone_set_id(session)
+        found = guardrails.blockers(session, zone_set_id, services().clock.today()) \
+            if kind == "publish" else []
+    summary = workflow.impact_of(services().sessions, zone_set_id,
+                                 against=against or current).summary() if (against or current) \
+        else None
+    return render_template("staff/zone_confirm.html", kind=kind, zone_set_id=zone_set_id,
+                           current=current, summary=summary, error=error,
+                           blockers=[translate(b.message) % b.values for b in found],
+                           reason=request.form.get("override_reason", "")), status
+
+
+@bp.route("/<zone_set_id>/publish", methods=["GET", "POST"])
 @permission_required("publish")
 def publish(zone_set_id: str):
-    workflow.publish(services().sessions, zone_set_id, _actor(),
-                     expected_current=request.form.get("expected_current") or None)
+    status = _load(zone_set_id, with_zones=False).status  # 404 for an unknown version
+    if status not in workflow.ALLOWED_FROM["published"]:
+        raise Conflict(N_("版本 %(id)s 当前状态是“%(status)s”，需先公示才能发布。"),
+                       field="status", id=zone_set_id, status=ZONE_SET_STATUS_LABELS[status])
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_page("publish", zone_set_id, None)
+    try:
+        workflow.publish(services().sessions, zone_set_id, _actor(),
+                         expected_current=request.form.get("expected_current") or None,
+                         today=services().clock.today(),
+                         override_reason=request.form.get("override_reason"))
+    except InvalidParameter as error:
+        return _confirm_page("publish", zone_set_id, None, 400, error_message(error))
     services().published.invalidate()
     return _done(translate(N_("已发布。")), zone_set_id)
 
 
-@bp.post("/rollback")
+@bp.route("/rollback", methods=["GET", "POST"])
 @permission_required("publish")
 def rollback():
+    with services().sessions() as session:
+        previous = workflow.previous_published(session)
+    if previous is None:
+        raise Conflict(N_("没有可以回滚到的上一个版本。"))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_page("rollback", previous, None)
     restored = workflow.rollback(services().sessions, _actor(),
                                  expected_current=request.form.get("expected_current") or None)
     services().published.invalidate()
@@ -270,10 +307,20 @@ def rollback():
 def comments(zone_set_id: str):
     with services().sessions() as session:
         rows = workflow.comments(session, zone_set_id)
+        answered = guardrails.answered_ids(session, zone_set_id)
     if request.args.get("format") == "csv":
         return Response(comments_csv(rows), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={zone_set_id}-comments.csv"})
-    return render_template("staff/zone_comments.html", zone_set_id=zone_set_id, comments=rows)
+    return render_template("staff/zone_comments.html", zone_set_id=zone_set_id, comments=rows,
+                           answered=answered)
+
+
+@bp.post("/<zone_set_id>/comments/<int:comment_id>/answered")
+@permission_required("edit")
+def comment_answered(zone_set_id: str, comment_id: int):
+    guardrails.mark_answered(services().sessions, zone_set_id, comment_id, _actor())
+    flash(translate(N_("已标记为已处理。")))
+    return redirect(url_for(".comments", zone_set_id=zone_set_id))
 
 
 @bp.get("/audit")

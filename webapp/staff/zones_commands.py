@@ -14,7 +14,7 @@ from gis.vector_io import sha256_of
 from webapp.api import logic
 from webapp.errors import guarded_command
 from webapp.services import services, settings
-from zones import intake, storage, workflow
+from zones import guardrails, intake, storage, workflow
 from zones.mapping import TARGETS, guess_mapping
 
 STEPS = ("attributes", "geometry", "coverage", "rules")
@@ -181,10 +181,18 @@ def schedule(zone_set_id, effective_from, actor):
 @zones_cli.command("publish")
 @click.argument("zone_set_id")
 @click.option("--actor", default="cli", show_default=True)
+@click.option("--override-reason", default=None,
+              help="Why to publish before the notice closes or with comments unanswered.")
 @guarded_command
-def publish(zone_set_id, actor):
+def publish(zone_set_id, actor, override_reason):
     """Publish a version on notice or scheduled (atomic; every process follows)."""
-    previous = workflow.publish(services().sessions, zone_set_id, actor)
+    if not override_reason:
+        with services().sessions() as session:
+            for blocker in guardrails.blockers(session, zone_set_id, services().clock.today()):
+                click.echo(blocker.message % blocker.values, err=True)
+    previous = workflow.publish(services().sessions, zone_set_id, actor,
+                                today=services().clock.today(),
+                                override_reason=override_reason)
     click.echo(f"已发布 {zone_set_id}（原版本 {previous} 已停用）。")
 
 @zones_cli.command("rollback")
