@@ -32,7 +32,7 @@ def _file_options(command):
                      help=f"字段映射，TARGET 为 {', '.join(TARGETS)}；未给出的按字段名猜测"),
         click.option("--level", type=click.Choice(["primary", "middle"]),
                      help="整个文件的学段（文件没有学段字段时）"),
-        click.option("--repair", is_flag=True, help="用 make_valid 修复无效几何"),
+        click.option("--repair", is_flag=True, help="自动修复自相交等无效的边界"),
         click.option("--time-limit", type=float, help="校验时间上限（秒）"),
         click.option("--json", "as_json", is_flag=True, help="以 JSON 输出校验报告"),
     )):
