@@ -178,11 +178,25 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     for action in ("zone_file_received", "zone_set_uploaded", "zone_set_notice",
                    "zone_set_published", "zone_set_rolled_back", "zone_set_publish_override",
                    "notice_comment_answered"):
-        assert action in log
+        assert f'data-action="{action}"' in log
     assert "市政府要求提前实施" in log
+    # In words: labels for the codes, the details as named fields, never raw JSON.
+    assert "回滚学区" in log and "提前发布（说明理由）" in log and "理由" in log
+    assert '{"' not in log.split('id="audit"')[1]
+    rolled = editor.get("/staff/zones/audit?action=zone_set_rolled_back").get_data(as_text=True)
+    assert "回滚学区" in rolled and "发布公示" not in rolled.split('id="audit"')[1]
+    assert "format=csv" in log
+    exported = editor.get("/staff/zones/audit?format=csv&action=zone_set_publish_override")
+    text = exported.get_data(as_text=True)
+    assert exported.mimetype == "text/csv" and text.startswith("\ufeff")
+    lines = text.strip().splitlines()
+    assert len(lines) == 2 and "提前发布（说明理由）" in lines[1]
+    assert "理由：市政府要求提前实施" in lines[1]
+    beijing = __import__("store.clock", fromlist=["Clock"]).Clock().now().strftime("%Y-%m-%d")
+    assert lines[1].split(",")[0].startswith(beijing)
     import datetime as dt
     tomorrow = (Clock().today() + dt.timedelta(days=1)).isoformat()
-    assert "zone_set_published" not in editor.get(
+    assert 'data-action="zone_set_published"' not in editor.get(
         f"/staff/zones/audit?since={tomorrow}").get_data(as_text=True)
 
 

@@ -12,9 +12,12 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
 from flask_login import current_user
 
 from gis.vector_io import EXTENSIONS
+from gis.spreadsheet import csv_text
+from store.clock import to_beijing
 from webapp.auth.permissions import permission_required
 from webapp.i18n import error_message, translate
 from webapp.services import school_names, services, settings
+from webapp.staff import audit_words
 from zones import audit, guardrails, intake, storage, uploads, workflow
 from zones.errors import N_, Conflict, InvalidParameter, XuequError
 from zones.exports import comments_csv, findings_collection, zones_collection
@@ -327,12 +330,23 @@ def comment_answered(zone_set_id: str, comment_id: int):
 @permission_required("edit")
 def audit_log():
     actor = request.args.get("actor", "").strip()[:64] or None
+    action = request.args.get("action", "").strip()[:64] or None
     since = _date(request.args.get("since"), "since")
     until = _date(request.args.get("until"), "until")
     with services().sessions() as session:
-        rows = audit.entries(session, actor=actor,
+        rows = audit.entries(session, actor=actor, action=action,
                              since=dt.datetime.combine(since, dt.time()) if since else None,
                              # 9999-12-31 has no next day: it means no end at all
                              until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
                              if until and until < dt.date.max else None)
-    return render_template("staff/audit.html", entries=rows, args=request.args)
+    if request.args.get("format") == "csv":
+        header = [translate(h) for h in (N_("时间（北京时间）"), N_("操作人"), N_("操作"),
+                                          N_("版本"), N_("详情"))]
+        body = [(to_beijing(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor,
+                 audit_words.action_label(e.action), e.zone_set_id or "",
+                 "；".join(f"{k}：{v}" for k, v in audit_words.detail_fields(e.detail)))
+                for e in rows]
+        return Response(csv_text(header, body), mimetype="text/csv", headers={
+            "Content-Disposition": "attachment; filename=audit-log.csv"})
+    return render_template("staff/audit.html", entries=rows, args=request.args,
+                           words=audit_words, actions=audit_words.actions())
