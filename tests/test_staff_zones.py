@@ -53,6 +53,14 @@ def mapping_form(html: str) -> dict:
     return form
 
 
+def current_step(html: str) -> tuple[str, str | None]:
+    """The step marked current in the step indicator, and who acts next."""
+    step = re.findall(r'data-step="(\w+)" aria-current="step"', html)
+    who = re.search(r'id="next-actor">下一步由(.+?)办理', html)
+    assert len(step) == 1, step
+    return step[0], who.group(1) if who else None
+
+
 def published(app):
     return app.test_client().get("/api/v1/zones.geojson").get_json()["zone_version"]["id"]
 
@@ -66,10 +74,12 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert "EPSG:4551" in page and "兴隆路以南" in page  # the GBK preview, decoded
     form = mapping_form(page)
     assert form["zone_id"] == "学区编号" and form["school_codes"] == "学校代码"
+    assert current_step(page) == ("mapping", "编辑人员")
 
     report = editor.post(mapping_url, data={**form, "action": "validate"})
     html = report.get_data(as_text=True)
     assert report.status_code == 200 and "0 个必须修正的问题" in html
+    assert current_step(html) == ("validation", "编辑人员")
     as_json = editor.post(mapping_url, data={**form, "format": "json"}).get_json()
     assert as_json["report"]["ok"] and as_json["source_crs"] == "EPSG:4551"
 
@@ -78,9 +88,12 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/web-v2/")
     version_page = editor.get("/staff/zones/web-v2/").get_data(as_text=True)
     assert "draft" in version_page and "发布公示" not in version_page  # editors cannot
+    assert current_step(version_page) == ("impact", "发布人")
 
     impact = editor.get("/staff/zones/web-v2/impact").get_data(as_text=True)
     assert "个地址换校" in impact and "EDP01" in impact
+    assert current_step(impact) == ("impact", "发布人")
+    assert "不到 15 米" in impact.split('id="dash-note"')[1]  # what "—" means
     csv_text = editor.get("/staff/zones/web-v2/impact.csv").get_data(as_text=True)
     assert csv_text.lstrip("\ufeff").startswith("level,address")
 
@@ -102,6 +115,8 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert too_early.status_code == 400 and first.isoformat() in too_early.get_data(as_text=True)
     assert publisher.post("/staff/zones/web-v2/notice", data={
         "csrf_token": csrf, "closes_on": first.isoformat()}).status_code == 302
+    assert current_step(publisher.get("/staff/zones/web-v2/").get_data(as_text=True)) == \
+        ("notice", "发布人")
     public = own_app.test_client()
     notice = public.get("/notices/web-v2/").get_data(as_text=True)
     assert "征求意见稿" in notice and "个地址对应学校发生变化" in notice
@@ -157,7 +172,8 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
         "override_reason": "市政府要求提前实施"}).status_code == 302
     assert published(own_app) == "web-v2"
     today = Clock().today().isoformat()
-    assert f"{today}（实际生效）" in publisher.get("/staff/zones/web-v2/").get_data(as_text=True)
+    live_page = publisher.get("/staff/zones/web-v2/").get_data(as_text=True)
+    assert f"{today}（实际生效）" in live_page and current_step(live_page) == ("publish", None)
     ended = public.get("/notices/web-v2/")  # the notice has closed, and says how
     assert ended.status_code == 200
     assert f"已于 {today} 发布生效" in ended.get_data(as_text=True)
