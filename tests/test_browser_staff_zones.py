@@ -81,12 +81,17 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         assert "太有街" in staff.inner_text("#comments")
         staff.go_back()
 
-        staff.click("#publish")
+        staff.click("#publish")  # a confirmation page first, with what will change
+        assert "个地址对应学校发生变化" in staff.inner_text("#confirm-summary")
+        assert "公众意见" in staff.inner_text("#blockers")  # the notice is open, a comment unread
+        staff.fill("#override_reason", "上级要求提前实施")
+        staff.click("#confirm")
         assert staff.get_attribute("#status", "data-status") == "published"
         assert public_version(public) == "browser-v2"
         assert public.request.get("/healthz").json()["published_version"]["id"] == "browser-v2"
 
         staff.click("#rollback")
+        staff.click("#confirm")
         # now the restored version's page
         assert staff.get_attribute("#status", "data-status") == "published"
         assert "sample-2027" in staff.url

@@ -110,6 +110,7 @@ COVERED = {
     "staff_zones.impact_json", "staff_zones.put_on_notice", "staff_zones.publish",
     "staff_zones.schedule", "staff_zones.zones_geojson", "staff_zones.audit_log",
     "staff_zones.rollback", "staff_zones.upload", "staff_zones.mapping",
+    "staff_zones.comment_answered",
     "static", "vendor.leaflet_file",
     "public.favicon", "printing.print_answer", "schools.school_page", "mapdata.map_data",
     # open data: fuzzed in tests/test_open_data_fuzz.py (the batch: tests/test_batch_lookup.py)

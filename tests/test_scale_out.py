@@ -200,7 +200,7 @@ def test_of_two_hosts_publishing_at_once_one_wins_and_one_gets_409(
     for app in (host, other):
         client = app.test_client()
         login(client, make_user(app, "publisher"))
-        clients.append((client, csrf_token(client, f"/staff/zones/{current}/")))
+        clients.append((client, csrf_token(client, "/staff/zones/v-host-a/publish")))
     start = threading.Barrier(2)
     answers = {}
 
@@ -208,7 +208,7 @@ def test_of_two_hosts_publishing_at_once_one_wins_and_one_gets_409(
         client, token = clients[index]
         start.wait()
         answers[version] = client.post(f"/staff/zones/{version}/publish", data={
-            "expected_current": current, "csrf_token": token})
+            "expected_current": current, "csrf_token": token, "confirm": "yes"})
 
     threads = [threading.Thread(target=publish, args=(i, v))
                for i, v in enumerate(("v-host-a", "v-host-b"))]

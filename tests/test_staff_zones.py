@@ -55,6 +55,14 @@ def mapping_form(html: str) -> dict:
     return form
 
 
+def current_step(html: str) -> tuple[str, str | None]:
+    """The step marked current in the step indicator, and who acts next."""
+    step = re.findall(r'data-step="(\w+)" aria-current="step"', html)
+    who = re.search(r'id="next-actor">下一步由(.+?)办理', html)
+    assert len(step) == 1, step
+    return step[0], who.group(1) if who else None
+
+
 def published(app):
     return app.test_client().get("/api/v1/zones.geojson").get_json()["zone_version"]["id"]
 
@@ -68,10 +76,12 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert "EPSG:4551" in page and "兴隆路以南" in page  # the GBK preview, decoded
     form = mapping_form(page)
     assert form["zone_id"] == "学区编号" and form["school_codes"] == "学校代码"
+    assert current_step(page) == ("mapping", "编辑人员")
 
     report = editor.post(mapping_url, data={**form, "action": "validate"})
     html = report.get_data(as_text=True)
     assert report.status_code == 200 and "0 个必须修正的问题" in html
+    assert current_step(html) == ("validation", "编辑人员")
     as_json = editor.post(mapping_url, data={**form, "format": "json"}).get_json()
     assert as_json["report"]["ok"] and as_json["source_crs"] == "EPSG:4551"
 
@@ -80,9 +90,12 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/web-v2/")
     version_page = editor.get("/staff/zones/web-v2/").get_data(as_text=True)
     assert "draft" in version_page and "发布公示" not in version_page  # editors cannot
+    assert current_step(version_page) == ("impact", "发布人")
 
     impact = editor.get("/staff/zones/web-v2/impact").get_data(as_text=True)
     assert "个地址换校" in impact and "EDP01" in impact
+    assert current_step(impact) == ("impact", "发布人")
+    assert "不到 15 米" in impact.split('id="dash-note"')[1]  # what "—" means
     csv_text = editor.get("/staff/zones/web-v2/impact.csv").get_data(as_text=True)
     assert csv_text.lstrip("\ufeff").startswith("level,address")
 
@@ -104,6 +117,8 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert too_early.status_code == 400 and first.isoformat() in too_early.get_data(as_text=True)
     assert publisher.post("/staff/zones/web-v2/notice", data={
         "csrf_token": csrf, "closes_on": first.isoformat()}).status_code == 302
+    assert current_step(publisher.get("/staff/zones/web-v2/").get_data(as_text=True)) == \
+        ("notice", "发布人")
     public = own_app.test_client()
     notice = public.get("/notices/web-v2/").get_data(as_text=True)
     assert "征求意见稿" in notice and "个地址对应学校发生变化" in notice
@@ -125,24 +140,81 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert exported.count("希望保留原学校") == 1 and "spam" not in exported
 
     assert published(own_app) == "sample-2027"
+    # Publishing first shows what will change and needs an explicit confirmation.
+    confirm = publisher.get("/staff/zones/web-v2/publish").get_data(as_text=True)
+    assert "个地址对应学校发生变化" in confirm and "sample-2027" in confirm
+    assert publisher.get("/staff/zones/sample-2027/publish").status_code == 409  # live already
+    unconfirmed = publisher.post("/staff/zones/web-v2/publish", data={
+        "csrf_token": csrf, "expected_current": "sample-2027"})
+    assert unconfirmed.status_code == 200 and published(own_app) == "sample-2027"
+    # The notice is still open and a comment is unanswered: only a typed reason overrides.
+    for reason in ("", "  急 "):
+        early = publisher.post("/staff/zones/web-v2/publish", data={
+            "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes",
+            "override_reason": reason})
+        text = early.get_data(as_text=True)
+        assert early.status_code == 400 and "理由" in text, text
+        assert first.isoformat() in text and "1 条公众意见没有标记为已处理" in text
+    assert published(own_app) == "sample-2027"
+    page = editor.get("/staff/zones/web-v2/comments").get_data(as_text=True)
+    comment_id = re.search(r"/comments/(\d+)/answered", page).group(1)
+    editor_csrf = token_of(editor, "/staff/zones/web-v2/comments")
+    assert editor.post(f"/staff/zones/web-v2/comments/{comment_id}/answered",
+                       data={"csrf_token": editor_csrf}).status_code == 302
+    assert editor.post("/staff/zones/web-v2/comments/999999/answered",
+                       data={"csrf_token": editor_csrf}).status_code == 404
+    page = editor.get("/staff/zones/web-v2/comments").get_data(as_text=True)
+    assert "已处理" in page and f"/comments/{comment_id}/answered" not in page
+    still_open = publisher.post("/staff/zones/web-v2/publish", data={
+        "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes"})
+    text = still_open.get_data(as_text=True)
+    assert still_open.status_code == 400 and "公众意见" not in text.split("form-error")[1]
     assert publisher.post("/staff/zones/web-v2/publish", data={
-        "csrf_token": csrf, "expected_current": "sample-2027"}).status_code == 302
+        "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes",
+        "override_reason": "市政府要求提前实施"}).status_code == 302
     assert published(own_app) == "web-v2"
-    assert public.get("/notices/web-v2/").status_code == 404  # the notice has closed
-    stale = publisher.post("/staff/zones/rollback", data={"csrf_token": csrf,
-                                                          "expected_current": "sample-2027"})
+    today = Clock().today().isoformat()
+    live_page = publisher.get("/staff/zones/web-v2/").get_data(as_text=True)
+    assert f"{today}（实际生效）" in live_page and current_step(live_page) == ("publish", None)
+    ended = public.get("/notices/web-v2/")  # the notice has closed, and says how
+    assert ended.status_code == 200
+    assert f"已于 {today} 发布生效" in ended.get_data(as_text=True)
+    assert "回滚" in publisher.get("/staff/zones/rollback").get_data(as_text=True)
+    unconfirmed = publisher.post("/staff/zones/rollback", data={
+        "csrf_token": csrf, "expected_current": "web-v2"})
+    assert unconfirmed.status_code == 200 and published(own_app) == "web-v2"
+    stale = publisher.post("/staff/zones/rollback", data={
+        "csrf_token": csrf, "expected_current": "sample-2027", "confirm": "yes"})
     assert stale.status_code == 409  # a stale page does not roll back someone else's publish
     assert publisher.post("/staff/zones/rollback", data={
-        "csrf_token": csrf, "expected_current": "web-v2"}).status_code == 302
+        "csrf_token": csrf, "expected_current": "web-v2", "confirm": "yes"}).status_code == 302
     assert published(own_app) == "sample-2027"
+    assert "曾于" in public.get("/notices/web-v2/").get_data(as_text=True)
+    assert public.get("/notices/never-was/").status_code == 404
 
     log = editor.get("/staff/zones/audit").get_data(as_text=True)
     for action in ("zone_file_received", "zone_set_uploaded", "zone_set_notice",
-                   "zone_set_published", "zone_set_rolled_back"):
-        assert action in log
+                   "zone_set_published", "zone_set_rolled_back", "zone_set_publish_override",
+                   "notice_comment_answered"):
+        assert f'data-action="{action}"' in log
+    assert "市政府要求提前实施" in log
+    # In words: labels for the codes, the details as named fields, never raw JSON.
+    assert "回滚学区" in log and "提前发布（说明理由）" in log and "理由" in log
+    assert '{"' not in log.split('id="audit"')[1]
+    rolled = editor.get("/staff/zones/audit?action=zone_set_rolled_back").get_data(as_text=True)
+    assert "回滚学区" in rolled and "发布公示" not in rolled.split('id="audit"')[1]
+    assert "format=csv" in log
+    exported = editor.get("/staff/zones/audit?format=csv&action=zone_set_publish_override")
+    text = exported.get_data(as_text=True)
+    assert exported.mimetype == "text/csv" and text.startswith("\ufeff")
+    lines = text.strip().splitlines()
+    assert len(lines) == 2 and "提前发布（说明理由）" in lines[1]
+    assert "理由：市政府要求提前实施" in lines[1]
+    beijing = __import__("store.clock", fromlist=["Clock"]).Clock().now().strftime("%Y-%m-%d")
+    assert lines[1].split(",")[0].startswith(beijing)
     import datetime as dt
     tomorrow = (Clock().today() + dt.timedelta(days=1)).isoformat()
-    assert "zone_set_published" not in editor.get(
+    assert 'data-action="zone_set_published"' not in editor.get(
         f"/staff/zones/audit?since={tomorrow}").get_data(as_text=True)
 
 

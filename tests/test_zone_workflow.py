@@ -62,7 +62,12 @@ def test_the_cli_does_the_whole_flow(own_app, tmp_path):
     assert versions(own_app)["v2028"] == "notice"
     assert published_version(own_app) == "sample-2027"
 
-    assert cli(own_app, "publish", "v2028").exit_code == 0
+    early = cli(own_app, "publish", "v2028")  # the notice is open until 2027-01-31
+    assert early.exit_code != 0 and "2027-01-31" in early.output and "理由" in early.output
+    assert "Traceback" not in early.output and published_version(own_app) == "sample-2027"
+    assert cli(own_app, "publish", "v2028", "--override-reason", "  ").exit_code != 0
+    assert cli(own_app, "publish", "v2028", "--override-reason",
+               "上级要求提前实施").exit_code == 0
     assert published_version(own_app) == "v2028"
     assert own_app.test_client().get("/healthz").get_json()["published_version"]["id"] == \
         "v2028"
@@ -81,7 +86,8 @@ def test_the_cli_does_the_whole_flow(own_app, tmp_path):
                  for e in reversed(audit.entries(session))]
     assert ("gis-dept", "zone_set_uploaded", "v2028", sha) in trail
     actions = [a for actor, a, *_ in trail if actor == "cli"]
-    assert actions == ["zone_set_notice", "zone_set_published", "zone_set_rolled_back"]
+    assert actions == ["zone_set_notice", "zone_set_publish_override", "zone_set_published",
+                       "zone_set_rolled_back"]
     assert ("cli", "zone_set_published", "v2028", sha) in trail
 
 

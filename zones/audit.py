@@ -34,8 +34,11 @@ def record(session: Session, actor: str, action: str, *, zone_set_id: str | None
 
 
 def entries(session: Session, actor: str | None = None, since: dt.datetime | None = None,
-            until: dt.datetime | None = None, limit: int = 500) -> list[AuditEntry]:
+            until: dt.datetime | None = None, limit: int = 500,
+            action: str | None = None) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEntry.action == action)
     if actor:
         query = query.where(AuditEntry.actor == actor)
     if since:

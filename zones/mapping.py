@@ -19,13 +19,22 @@ TARGETS = ("zone_id", "level", "school_codes", "allocation", "description", "add
 REQUIRED = ("zone_id", "school_codes")
 # Names seen in files from GIS departments and consultants, compared case-insensitively.
 _GUESSES = {
-    "zone_id": ("zone_id", "zoneid", "学区编号", "学区代码", "编号", "xqbh", "id", "name"),
-    "level": ("level", "学段", "类型", "xd"),
-    "school_codes": ("school_codes", "school_code", "schools", "学校代码", "学校编号", "xxdm"),
-    "allocation": ("allocation", "入学方式", "rxfs"),
-    "description": ("description", "划片范围", "范围", "hpfw", "desc"),
-    "address_rules": ("address_rules", "地址规则", "rules"),
+    "zone_id": ("zone_id", "zoneid", "学区编号", "学区代码", "学区", "编号", "xqbh", "zone",
+                "zone_code", "district_id", "id", "name"),
+    "level": ("level", "学段", "类型", "学校类型", "xd", "stage", "school_level", "grade_level"),
+    "school_codes": ("school_codes", "school_code", "schools", "学校代码", "学校编号",
+                     "学校标识码", "xxdm", "school_id", "school_ids"),
+    "allocation": ("allocation", "入学方式", "招生方式", "招生类型", "rxfs", "zsfs",
+                   "admission", "admission_type", "enrolment", "enrollment"),
+    "description": ("description", "划片范围", "范围描述", "范围", "招生范围", "hpfw", "fwms",
+                    "desc", "scope", "boundary_description", "coverage"),
+    "address_rules": ("address_rules", "门牌规则", "地址规则", "rules", "address_rule",
+                      "house_number_rules", "mpgz"),
 }
+# What staff see for each target: the UI's own words, never the internal names.
+TARGET_LABELS = {"zone_id": N_("学区编号"), "level": N_("学段"),
+                 "school_codes": N_("学校代码"), "allocation": N_("入学方式"),
+                 "description": N_("划片范围"), "address_rules": N_("门牌规则")}
 _LEVEL_WORDS = {"小学": "primary", "初中": "middle", "中学": "middle"}
 _ALLOCATION_WORDS = {"对口": "direct", "对口入学": "direct", "多校划片": "lottery",
                      "派位": "lottery"}
@@ -54,7 +63,7 @@ class FieldMapping:
         for target in REQUIRED:
             if not chosen[target]:
                 raise InvalidParameter(N_("请为“%(target)s”选择一个字段。"), field=target,
-                                       target=target)
+                                       target=TARGET_LABELS[target])
         for target, column in chosen.items():
             if column and column not in columns:
                 raise InvalidParameter(N_("文件里没有字段 %(column)s。"), field=target,
@@ -68,11 +77,18 @@ class FieldMapping:
         return dict(self.__dict__)
 
 
+def _plain(name: str) -> str:
+    """A column name compared loosely: case, spaces, underscores and hyphens do not count."""
+    return re.sub(r"[\s_\-]+", "", str(name)).lower()
+
+
 def guess_mapping(columns: list[str]) -> dict:
-    lower = {c.lower(): c for c in columns}
+    plain = {}
+    for column in columns:
+        plain.setdefault(_plain(column), column)
     found = {}
     for target, names in _GUESSES.items():
-        found[target] = next((lower[n] for n in names if n in lower), None)
+        found[target] = next((plain[_plain(n)] for n in names if _plain(n) in plain), None)
     return found
 
 

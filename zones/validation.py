@@ -201,6 +201,30 @@ def _check_attributes(zones: list[Zone], schools: dict[str, School]) -> Iterable
             yield Finding("missing_description", BLOCKING,
                           N_("学区 %(zone)s 缺少划片范围文字（这是对外公布的法定描述）。"),
                           {"zone": zone.zone_id}, **base)
+        elif _probably_cut(zone.description):
+            yield Finding("description_cut", WARNING, N_(
+                "学区 %(zone)s 的划片范围正好达到 Shapefile 文字字段的长度上限，很可能被截断了"
+                "（Shapefile 的文字字段最多只能存 254 个字节）。请核对全文，必要时改用 "
+                "GeoPackage 或 GeoJSON 上传。"), {"zone": zone.zone_id}, **base)
+
+
+SHAPEFILE_TEXT_BYTES = 254
+
+
+def _probably_cut(text: str) -> bool:
+    """A text exactly as long as a Shapefile text field holds (in characters, or in bytes
+    of the usual encodings) was most likely cut to fit."""
+    if len(text) == SHAPEFILE_TEXT_BYTES:
+        return True
+    for encoding in ("gbk", "utf-8"):
+        try:
+            size = len(text.encode(encoding))
+        except UnicodeEncodeError:
+            continue
+        # A cut inside a multibyte character drops its first bytes too.
+        if SHAPEFILE_TEXT_BYTES - (1 if encoding == "gbk" else 2) <= size <= SHAPEFILE_TEXT_BYTES:
+            return True
+    return False
 
 
 def _self_intersection(reason: str) -> BaseGeometry | None:

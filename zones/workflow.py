@@ -17,7 +17,7 @@ from gis import crs
 from gis.gazetteer import Place
 from store.clock import Clock
 from gis.vector_io import write_frame
-from zones import audit, storage
+from zones import audit, guardrails, storage
 from zones.errors import N_, Conflict, InvalidData, InvalidParameter, NotFound
 from zones.impact import Impact, impact
 from zones.index import ZoneIndex
@@ -110,7 +110,7 @@ def publish_dataset_version(session: Session, zone_set: ZoneSet, report: Report,
     return previous
 
 
-def _previous_published(session: Session) -> str | None:
+def previous_published(session: Session) -> str | None:
     return session.scalars(select(ZoneSetRow.id).where(
         ZoneSetRow.status == "retired", ZoneSetRow.published_at.is_not(None))
         .order_by(ZoneSetRow.published_at.desc())).first()
@@ -190,9 +190,12 @@ def schedule(sessions: sessionmaker, zone_set_id: str, effective_from: dt.date,
 
 
 def publish(sessions: sessionmaker, zone_set_id: str, actor: str,
-            expected_current: str | None = None) -> str | None:
+            expected_current: str | None = None, *, today: dt.date | None = None,
+            override_reason: str | None = None) -> str | None:
     """Publish atomically (the old version is retired in the same transaction); returns the
-    version that was published before."""
+    version that was published before. With `today`, a notice still open or a comment not
+    yet answered needs `override_reason` (see zones.guardrails); the scheduler, publishing
+    on the effective date a publisher chose, passes none."""
     with sessions() as session:
         row = session.get(ZoneSetRow, zone_set_id)
         if row is None:
@@ -202,11 +205,18 @@ def publish(sessions: sessionmaker, zone_set_id: str, actor: str,
                            field="status", id=zone_set_id,
                            status=ZONE_SET_STATUS_LABELS.get(row.status, row.status))
         previous = storage.published_zone_set_id(session)
+        found = guardrails.blockers(session, zone_set_id, today) if today else []
+        reason = guardrails.check_override(found, override_reason)
+
+    def record(session, _):
+        if reason:
+            audit.record(session, actor, "zone_set_publish_override", zone_set_id=zone_set_id,
+                         reason=reason, overridden=[b.code for b in found])
+        audit.record(session, actor, "zone_set_published", zone_set_id=zone_set_id,
+                     previous=previous, file_sha256=row.source_sha256)
     storage.publish(sessions, zone_set_id,
                     expected_current=expected_current if expected_current else previous,
-                    also=lambda session, _: audit.record(
-                        session, actor, "zone_set_published", zone_set_id=zone_set_id,
-                        previous=previous, file_sha256=row.source_sha256))
+                    also=record)
     return previous
 
 
@@ -214,7 +224,7 @@ def rollback(sessions: sessionmaker, actor: str, expected_current: str | None = 
     """Re-publish the version that was published before the current one."""
     with sessions() as session:
         current = storage.published_zone_set_id(session)
-        previous = _previous_published(session)
+        previous = previous_published(session)
     if previous is None:
         raise Conflict(N_("没有可以回滚到的上一个版本。"))
     if expected_current and expected_current != current:

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from webapp.extensions import limiter
 from webapp.i18n import error_message, translate
 from webapp.services import school_names, services
-from zones import storage, workflow
-from zones.errors import N_, InvalidParameter
+from zones import guardrails, storage, workflow
+from zones.errors import N_, InvalidParameter, NotFound
 from zones.exports import zones_collection
 
 bp = Blueprint("notices", __name__, template_folder="templates")
@@ -32,7 +32,13 @@ def _open(zone_set_id: str):
 
 @bp.get("/notices/<zone_set_id>/")
 def notice(zone_set_id: str):
-    row, zone_set = _open(zone_set_id)
+    try:
+        row, zone_set = _open(zone_set_id)
+    except NotFound:
+        # A notice that has ended stays at its address and says what became of it.
+        with services().sessions() as session:
+            outcome = guardrails.outcome(session, zone_set_id)
+        return render_template("notices/ended.html", zone_set_id=zone_set_id, outcome=outcome)
     return render_template("notices/notice.html", names=school_names(), notice=row,
                            zone_set=zone_set, error=None)
 

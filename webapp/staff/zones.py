@@ -12,13 +12,17 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
 from flask_login import current_user
 
 from gis.vector_io import EXTENSIONS
+from gis.spreadsheet import csv_text
+from store.clock import to_beijing
 from webapp.auth.permissions import permission_required
 from webapp.i18n import error_message, translate
 from webapp.services import school_names, services, settings
-from zones import audit, intake, storage, uploads, workflow
+from webapp.staff import audit_words
+from zones import audit, guardrails, intake, storage, uploads, workflow
 from zones.errors import N_, Conflict, InvalidParameter, XuequError
 from zones.exports import comments_csv, findings_collection, zones_collection
 from zones.mapping import TARGETS, guess_mapping
+from zones.model import ZONE_SET_STATUS_LABELS
 
 bp = Blueprint("staff_zones", __name__, url_prefix="/staff/zones",
                template_folder="templates")
@@ -158,8 +162,10 @@ def version(zone_set_id: str):
     with services().sessions() as session:
         current = storage.published_zone_set_id(session)
         count = len(workflow.comments(session, zone_set_id))
+        took_effect = guardrails.took_effect(session, zone_set_id)
     return render_template("staff/zone_version.html", zone_set=zone_set, current=current,
-                           comment_count=count, earliest_close=_earliest_close())
+                           comment_count=count, earliest_close=_earliest_close(),
+                           took_effect=took_effect)
 
 
 @bp.get("/<zone_set_id>/zones.geojson")
@@ -247,18 +253,52 @@ def schedule(zone_set_id: str):
     return _done(translate(N_("已安排在生效日期发布。")), zone_set_id)
 
 
-@bp.post("/<zone_set_id>/publish")
+def _confirm_page(kind: str, zone_set_id: str, against: str | None, status: int = 200,
+                  error: str | None = None):
+    """What publishing (or rolling back to) `zone_set_id` will change, and the form that
+    confirms it: nothing happens without this explicit second step."""
+    with services().sessions() as session:
+        current = storage.published_zone_set_id(session)
+        found = guardrails.blockers(session, zone_set_id, services().clock.today()) \
+            if kind == "publish" else []
+    summary = workflow.impact_of(services().sessions, zone_set_id,
+                                 against=against or current).summary() if (against or current) \
+        else None
+    return render_template("staff/zone_confirm.html", kind=kind, zone_set_id=zone_set_id,
+                           current=current, summary=summary, error=error,
+                           blockers=[translate(b.message) % b.values for b in found],
+                           reason=request.form.get("override_reason", "")), status
+
+
+@bp.route("/<zone_set_id>/publish", methods=["GET", "POST"])
 @permission_required("publish")
 def publish(zone_set_id: str):
-    workflow.publish(services().sessions, zone_set_id, _actor(),
-                     expected_current=request.form.get("expected_current") or None)
+    status = _load(zone_set_id, with_zones=False).status  # 404 for an unknown version
+    if status not in workflow.ALLOWED_FROM["published"]:
+        raise Conflict(N_("版本 %(id)s 当前状态是“%(status)s”，需先公示才能发布。"),
+                       field="status", id=zone_set_id, status=ZONE_SET_STATUS_LABELS[status])
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_page("publish", zone_set_id, None)
+    try:
+        workflow.publish(services().sessions, zone_set_id, _actor(),
+                         expected_current=request.form.get("expected_current") or None,
+                         today=services().clock.today(),
+                         override_reason=request.form.get("override_reason"))
+    except InvalidParameter as error:
+        return _confirm_page("publish", zone_set_id, None, 400, error_message(error))
     services().published.invalidate()
     return _done(translate(N_("已发布。")), zone_set_id)
 
 
-@bp.post("/rollback")
+@bp.route("/rollback", methods=["GET", "POST"])
 @permission_required("publish")
 def rollback():
+    with services().sessions() as session:
+        previous = workflow.previous_published(session)
+    if previous is None:
+        raise Conflict(N_("没有可以回滚到的上一个版本。"))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return _confirm_page("rollback", previous, None)
     restored = workflow.rollback(services().sessions, _actor(),
                                  expected_current=request.form.get("expected_current") or None)
     services().published.invalidate()
@@ -270,22 +310,43 @@ def rollback():
 def comments(zone_set_id: str):
     with services().sessions() as session:
         rows = workflow.comments(session, zone_set_id)
+        answered = guardrails.answered_ids(session, zone_set_id)
     if request.args.get("format") == "csv":
         return Response(comments_csv(rows), mimetype="text/csv", headers={
             "Content-Disposition": f"attachment; filename={zone_set_id}-comments.csv"})
-    return render_template("staff/zone_comments.html", zone_set_id=zone_set_id, comments=rows)
+    return render_template("staff/zone_comments.html", zone_set_id=zone_set_id, comments=rows,
+                           answered=answered)
+
+
+@bp.post("/<zone_set_id>/comments/<int:comment_id>/answered")
+@permission_required("edit")
+def comment_answered(zone_set_id: str, comment_id: int):
+    guardrails.mark_answered(services().sessions, zone_set_id, comment_id, _actor())
+    flash(translate(N_("已标记为已处理。")))
+    return redirect(url_for(".comments", zone_set_id=zone_set_id))
 
 
 @bp.get("/audit")
 @permission_required("edit")
 def audit_log():
     actor = request.args.get("actor", "").strip()[:64] or None
+    action = request.args.get("action", "").strip()[:64] or None
     since = _date(request.args.get("since"), "since")
     until = _date(request.args.get("until"), "until")
     with services().sessions() as session:
-        rows = audit.entries(session, actor=actor,
+        rows = audit.entries(session, actor=actor, action=action,
                              since=dt.datetime.combine(since, dt.time()) if since else None,
                              # 9999-12-31 has no next day: it means no end at all
                              until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
                              if until and until < dt.date.max else None)
-    return render_template("staff/audit.html", entries=rows, args=request.args)
+    if request.args.get("format") == "csv":
+        header = [translate(h) for h in (N_("时间（北京时间）"), N_("操作人"), N_("操作"),
+                                          N_("版本"), N_("详情"))]
+        body = [(to_beijing(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor,
+                 audit_words.action_label(e.action), e.zone_set_id or "",
+                 "；".join(f"{k}：{v}" for k, v in audit_words.detail_fields(e.detail)))
+                for e in rows]
+        return Response(csv_text(header, body), mimetype="text/csv", headers={
+            "Content-Disposition": "attachment; filename=audit-log.csv"})
+    return render_template("staff/audit.html", entries=rows, args=request.args,
+                           words=audit_words, actions=audit_words.actions())

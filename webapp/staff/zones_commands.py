@@ -14,7 +14,7 @@ from gis.vector_io import sha256_of
 from webapp.api import logic
 from webapp.errors import guarded_command
 from webapp.services import services, settings
-from zones import intake, storage, workflow
+from zones import guardrails, intake, storage, workflow
 from zones.mapping import TARGETS, guess_mapping
 
 STEPS = ("attributes", "geometry", "coverage", "rules")
@@ -32,7 +32,7 @@ def _file_options(command):
                      help=f"字段映射，TARGET 为 {', '.join(TARGETS)}；未给出的按字段名猜测"),
         click.option("--level", type=click.Choice(["primary", "middle"]),
                      help="整个文件的学段（文件没有学段字段时）"),
-        click.option("--repair", is_flag=True, help="用 make_valid 修复无效几何"),
+        click.option("--repair", is_flag=True, help="自动修复自相交等无效的边界"),
         click.option("--time-limit", type=float, help="校验时间上限（秒）"),
         click.option("--json", "as_json", is_flag=True, help="以 JSON 输出校验报告"),
     )):
@@ -181,10 +181,18 @@ def schedule(zone_set_id, effective_from, actor):
 @zones_cli.command("publish")
 @click.argument("zone_set_id")
 @click.option("--actor", default="cli", show_default=True)
+@click.option("--override-reason", default=None,
+              help="Why to publish before the notice closes or with comments unanswered.")
 @guarded_command
-def publish(zone_set_id, actor):
+def publish(zone_set_id, actor, override_reason):
     """Publish a version on notice or scheduled (atomic; every process follows)."""
-    previous = workflow.publish(services().sessions, zone_set_id, actor)
+    if not override_reason:
+        with services().sessions() as session:
+            for blocker in guardrails.blockers(session, zone_set_id, services().clock.today()):
+                click.echo(blocker.message % blocker.values, err=True)
+    previous = workflow.publish(services().sessions, zone_set_id, actor,
+                                today=services().clock.today(),
+                                override_reason=override_reason)
     click.echo(f"已发布 {zone_set_id}（原版本 {previous} 已停用）。")
 
 @zones_cli.command("rollback")
