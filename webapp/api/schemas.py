@@ -72,7 +72,7 @@ SCHOOL = obj({"code": STRING, "name": STRING, "level": enum(SCHOOL_LEVELS)},
               "zones": array(STRING)},
              example={"code": "S01", "name": "示例小学", "level": "primary",
                       "address": "示例路1号", "subdistrict": "示例街道", "phone": "0431-0000000",
-                      "lat": 43.88, "lng": 125.4, "plan": {"classes": 4, "seats": 180},
+                      "lat": 30.88, "lng": 114.4, "plan": {"classes": 4, "seats": 180},
                       "zones": ["P01"]})
 ZONE_MATCH = obj({"zone_id": STRING, "allocation": enum(ALLOCATIONS),
                   "matched_by": enum(("geometry", "rule"))},
@@ -107,7 +107,7 @@ ADMISSION = obj(
                 "(absent with fields=zones)")
 LOOKUP_EXAMPLE = {
     "status": "assigned", "address_confirmed": True,
-    "location": {"lat": 43.95, "lng": 125.36, "source": "gazetteer",
+    "location": {"lat": 30.95, "lng": 114.36, "source": "gazetteer",
                  "matched_address": "示例街1号", "confidence": 1.0, "method": "exact"},
     "zone_version": {"id": "sample-2027", "label": "2027", "effective_from": "2027-03-01"},
     "primary": {"status": "assigned", "zones": [
@@ -133,7 +133,7 @@ SUGGESTION = obj({"address": STRING, **POINT},
 SUGGESTIONS = obj({"suggestions": array(SUGGESTION, maxItems=10), "dataset": DATASET},
                   example={"suggestions": [{"address": "临河佳苑", "xiaoqu": "临河佳苑",
                                             "community": "东盛社区", "subdistrict": "东盛街道",
-                                            "lat": 43.906, "lng": 125.36}],
+                                            "lat": 30.906, "lng": 114.36}],
                            "dataset": {"sample": True}})
 FEATURE = obj({"type": enum(["Feature"]), "geometry": nullable(ANY_OBJECT),
                "properties": nullable(ANY_OBJECT)}, {"id": {"type": ["string", "integer"]}})
@@ -143,7 +143,7 @@ ZONE_FEATURE = obj({"type": enum(["Feature"]), "geometry": nullable(ANY_OBJECT),
                                        "allocation": enum(ALLOCATIONS)},
                                       {"description": nullable(STRING)})})
 FEATURE_COLLECTION_EXAMPLE = {"type": "FeatureCollection", "features": [{
-    "type": "Feature", "geometry": {"type": "Point", "coordinates": [125.4, 43.88]},
+    "type": "Feature", "geometry": {"type": "Point", "coordinates": [114.4, 30.88]},
     "properties": {"name": "示例"}}]}
 FEATURE_COLLECTION = obj({"type": enum(["FeatureCollection"]), "features": array(FEATURE)},
                          {"dataset": DATASET}, example=FEATURE_COLLECTION_EXAMPLE)
@@ -151,10 +151,10 @@ ZONES_GEOJSON = obj({"type": enum(["FeatureCollection"]),
                      "features": array(ZONE_FEATURE)}, {"dataset": DATASET},
                     example={"type": "FeatureCollection", "dataset": {"sample": True},
                              "features": [{"type": "Feature", "geometry": {
-                                 "type": "Polygon", "coordinates": [[[125.35, 43.90],
-                                                                     [125.36, 43.90],
-                                                                     [125.36, 43.91],
-                                                                     [125.35, 43.90]]]},
+                                 "type": "Polygon", "coordinates": [[[114.35, 30.90],
+                                                                     [114.36, 30.90],
+                                                                     [114.36, 30.91],
+                                                                     [114.35, 30.90]]]},
                                  "properties": {"zone_id": "P01", "level": "primary",
                                                 "school_codes": ["S01"],
                                                 "allocation": "direct",
@@ -224,7 +224,7 @@ BATCH = obj({"rows": array(BATCH_ROW)},
              "zone_version": ZONE_VERSION, "dataset": DATASET},
             example={"rows": [
                 {"row": 1, "id": "1", "status": "assigned", "error": None,
-                 "location": {"lat": 43.95, "lng": 125.36}, "address_match": None,
+                 "location": {"lat": 30.95, "lng": 114.36}, "address_match": None,
                  "primary": {"status": "assigned", "zones": ["P11"],
                              "schools": [{"code": "S11", "name": "示例小学"}]},
                  "middle": {"status": "assigned", "zones": ["M07"],
