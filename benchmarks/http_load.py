@@ -4,12 +4,13 @@ PostGIS-per-request design, side by side in one run, then a soak with publishes.
     benchmarks/http_load.sh [--seconds 10] [--rounds 3] [--soak-seconds 300]
 
 Each server runs under gunicorn with 2 sync workers, writing the same access log line per
-request (Xuequ with its own gunicorn settings, webapp/serving/gunicorn_conf.py); wrk drives each target in turn
-(16 connections), for `--rounds` rounds, and the medians are printed with the ratios to
-the floor and to PostGIS. The soak then sends mixed traffic from several threads while a
-new zone version is published every `--publish-every` seconds, and counts errors, answers
-whose zones belong to another version than the one they name, the workers' RSS growth, and
-how long each publish took to reach every worker. Results: benchmarks/README.md.
+request (Xuequ with its own gunicorn settings, webapp/serving/gunicorn_conf.py); wrk
+drives each target in turn (16 connections), for `--rounds` rounds, and the medians are
+printed with the ratios to the floor and to PostGIS. The soak then sends mixed traffic
+from several threads while a new zone version is published every `--publish-every`
+seconds, and counts errors, answers whose zones belong to another version than the one
+they name, the workers' RSS growth, and how long each publish took to reach every worker.
+Results: benchmarks/README.md.
 """
 from __future__ import annotations
 
