@@ -114,7 +114,8 @@ def _build_snapshot(session: Session, providers: tuple[OnlineProvider, ...],
 def with_zone_set(base: Snapshot, zone_set: ZoneSet) -> Snapshot:
     """`base` answering from another zone set (a past or scheduled version): its own index,
     the same schools, gazetteer and cycle."""
-    index = ZoneIndex(zone_set, base.district, metric_crs=base.profile.metric_crs)
+    index = ZoneIndex(zone_set, base.district, metric_crs=base.profile.metric_crs,
+                      previous=base.index)
     # What was derived from the old zones (place → zones, encoded answers) starts afresh.
     return replace(base, zone_set=zone_set, index=index, zone_keys={}, encoded=EncodedCache())
 

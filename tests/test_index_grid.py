@@ -80,3 +80,30 @@ def test_sample_points_get_one_status_and_interior_points_their_covering_zone(in
             level_result = result.levels[level]
             assert level_result.status == "assigned"
             assert [m.zone.zone_id for m in level_result.matches] == [zone.zone_id]
+
+
+def test_an_index_built_from_the_previous_one_equals_a_fresh_one(indexes):
+    """A publish reuses the previous index's grid cells for zones whose geometry did not
+    change; the zones that moved (and one removed) are classified afresh."""
+    import dataclasses
+
+    import shapely
+    with_grid, _ = indexes
+    zones = list(with_grid.zone_set.zones)
+    moved = {zones[0].zone_id, zones[5].zone_id}
+    changed = [dataclasses.replace(z, geometry=shapely.affinity.translate(z.geometry, 0.002))
+               if z.zone_id in moved else z for z in zones[:-1]]
+    new_set = ZoneSet("next", "published", None, zones=changed)
+    (_, district), = read_features(SAMPLE_DIR / "district.geojson")
+    reused = ZoneIndex(new_set, district, previous=with_grid)
+    fresh = ZoneIndex(new_set, district)
+    assert reused.exterior is with_grid.exterior
+    for level in ("primary", "middle"):
+        assert np.array_equal(reused.levels[level].interior, fresh.levels[level].interior)
+        assert len(reused.levels[level].cells_by_geometry) == \
+            len([z for z in changed if z.level == level])
+    rng = np.random.default_rng(5)
+    for lng, lat in zip(125.34 + rng.random(300) * 0.49, 43.75 + rng.random(300) * 0.22,
+                        strict=True):
+        point = WGS84Point(float(lat), float(lng))
+        assert summary(reused.lookup(point)) == summary(fresh.lookup(point))

@@ -70,16 +70,29 @@ def exterior_cells(frame: GridFrame, area) -> np.ndarray:
     return outside
 
 
-def interior_cells(frame: GridFrame, geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
+def interior_cells(frame: GridFrame, geoms: np.ndarray, tolerance_m: float,
+                   known: dict[bytes, np.ndarray] | None = None
+                   ) -> tuple[np.ndarray, dict[bytes, np.ndarray]]:
     """For each cell, the position in `geoms` of the polygon that covers the whole cell with
     `tolerance_m` to spare, else -1. A cell is whole inside the polygon shrunk by the
-    tolerance when its centre is inside the polygon shrunk further by half a diagonal."""
+    tolerance when its centre is inside the polygon shrunk further by half a diagonal.
+    Also each polygon's cells by its WKB: pass them back as `known` (same frame and
+    tolerance) and an unchanged polygon is not classified again, which is most of a publish."""
     owner = np.full(frame.nx * frame.ny, -1, dtype=np.int32)
     shrink = tolerance_m + CHORD_MARGIN_M + frame.size * np.sqrt(0.5)
-    cores = shapely.buffer(geoms, -shrink)
-    for position, core in enumerate(cores):
-        if core.is_empty:
-            continue
-        flat, cx, cy = frame.centres(core.bounds)
-        owner[flat[shapely.contains_xy(core, cx, cy)]] = position
-    return owner
+    keys = shapely.to_wkb(geoms) if len(geoms) else []
+    cells: dict[bytes, np.ndarray] = {}
+    for position, (geom, key) in enumerate(zip(geoms, keys, strict=True)):
+        inside = (known or {}).get(key)
+        if inside is None:
+            core = shapely.buffer(geom, -shrink)
+            if core.is_empty:
+                inside = np.empty(0, dtype=np.int64)
+            else:
+                flat, cx, cy = frame.centres(core.bounds)
+                inside = flat[shapely.contains_xy(core, cx, cy)]
+        cells[key] = inside
+        owner[inside] = position
+    return owner, cells
+
+

@@ -54,7 +54,8 @@ def overall_status(statuses: list[str]) -> str:
 
 
 class _LevelIndex:
-    def __init__(self, zones: list[Zone], frame: GridFrame, metric_crs: str):
+    def __init__(self, zones: list[Zone], frame: GridFrame, metric_crs: str,
+                 known_cells: dict[bytes, np.ndarray] | None = None):
         self.zones = zones
         self.geoms = np.array([crs.transform_geometry(z.geometry, crs.WGS84, metric_crs)
                                for z in zones], dtype=object)
@@ -65,7 +66,9 @@ class _LevelIndex:
         bounds = shapely.bounds(self.geoms).reshape(-1, 4)
         self.tree = shapely.STRtree(shapely.box(bounds[:, 0] - t, bounds[:, 1] - t,
                                                 bounds[:, 2] + t, bounds[:, 3] + t))
-        self.interior = interior_cells(frame, self.geoms, t)
+        # (each zone's grid cells, by geometry, for the next version's index to reuse)
+        self.interior, self.cells_by_geometry = interior_cells(frame, self.geoms, t,
+                                                               known_cells)
         self.include_by_street: dict[str, list[tuple]] = {}
         self.include_by_xiaoqu: dict[str, list[Zone]] = {}
         self.exclude_by_xiaoqu: dict[str, set[str]] = {}
@@ -136,16 +139,26 @@ class ZoneIndex:
     `metric_crs` is the district profile's; by default the 3-degree zone of the district."""
 
     def __init__(self, zone_set: ZoneSet, district: BaseGeometry,
-                 cell_size_m: float = GRID_CELL_M, metric_crs: str | None = None):
+                 cell_size_m: float = GRID_CELL_M, metric_crs: str | None = None,
+                 previous: ZoneIndex | None = None):
+        """`previous`, an index of another version over the same district: what does not
+        depend on the zones that changed is taken from it (a publish rebuilds in every
+        worker, so this is the time a publish takes to reach them)."""
         self.zone_set = zone_set
         self.metric_crs = metric_crs or crs.metric_crs_for(district)
         self.district = crs.transform_geometry(district, crs.WGS84, self.metric_crs)
         shapely.prepare(self.district)
         self.frame = GridFrame.covering(self.district.bounds, cell_size_m)
-        self.exterior = exterior_cells(self.frame, self.district)
-        self.levels = {level: _LevelIndex([z for z in zone_set.zones if z.level == level],
-                                          self.frame, self.metric_crs)
-                       for level in LEVELS}
+        if previous is not None and not (previous.frame == self.frame
+                                         and previous.metric_crs == self.metric_crs
+                                         and previous.district.equals_exact(self.district, 0)):
+            previous = None
+        self.exterior = previous.exterior if previous else exterior_cells(self.frame,
+                                                                          self.district)
+        self.levels = {level: _LevelIndex(
+            [z for z in zone_set.zones if z.level == level], self.frame, self.metric_crs,
+            previous.levels[level].cells_by_geometry if previous else None)
+            for level in LEVELS}
         self.zones_by_id = {z.zone_id: z for z in zone_set.zones}
         self._project = crs.transformer(crs.WGS84, self.metric_crs).transform
 
