@@ -2,6 +2,7 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from shapely.geometry.base import BaseGeometry
@@ -356,24 +357,31 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
         return answer
     return _answer_found(snapshot, result, levels, lang, translate)
 
+def _unshaped(answer: dict) -> dict:
+    return answer
+
+
 def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
                    levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
-                   translate: Translate = _identity, lean: bool = False) -> EncodedAnswer:
+                   translate: Translate = _identity, lean: bool = False,
+                   shape: Callable[[dict], object] = _unshaped) -> EncodedAnswer:
     """The answer of `answer_point`/`answer_address` (or its `zones_only` form), encoded.
     For a point, the answer for the zones found is composed once per snapshot, status,
     language and form; a request only looks the point up and fills in `location` and the
     distances. An address's answer depends on the match (candidates, notes), so it is
-    composed each time."""
+    composed each time. `shape` turns the composed answer into what is encoded (the web
+    layer gives its declared contract type; a template's answer carries the slots)."""
     if not isinstance(target, WGS84Point):
         answer = answer_address(snapshot, target, levels=levels, lang=lang,
                                 translate=translate)
-        return EncodedAnswer.of(zones_only(answer) if lean else answer, snapshot.zone_set.id)
+        return EncodedAnswer.of(shape(zones_only(answer) if lean else answer),
+                                snapshot.zone_set.id)
     result = snapshot.index.lookup(target, levels=levels)
     found = tuple((level, r.status, tuple((m.zone.zone_id, m.matched_by) for m in r.matches))
                   for level, r in result.levels.items())
     key = ("lookup", lang, lean, levels, result.status, found)
     template = snapshot.encoded.get(
-        key, lambda: _answer_template(snapshot, result, lang, translate, lean))
+        key, lambda: _answer_template(snapshot, result, lang, translate, lean, shape))
     values = {f"{level}_{i}": repr(round(m.distance_m, 1)).encode()
               for level, r in result.levels.items() for i, m in enumerate(r.matches)}
     values["location"] = encode_fragment(_location(target.lng, target.lat, "point"))
@@ -381,11 +389,12 @@ def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
 
 
 def _answer_template(snapshot: Snapshot, result: PointResult, lang: str,
-                     translate: Translate, lean: bool) -> Template:
+                     translate: Translate, lean: bool,
+                     shape: Callable[[dict], object]) -> Template:
     answer = compose_point(snapshot, result, slot("location"), lang, translate)
     if lean:
         answer = zones_only(answer)
     for level in LEVELS:
         for i, zone in enumerate(answer[level]["zones"]):
             zone["distance_m"] = slot(f"{level}_{i}")
-    return Template(answer, snapshot.zone_set.id)
+    return Template(shape(answer), snapshot.zone_set.id)
