@@ -65,9 +65,11 @@ def main() -> None:
         }
     print(f"{'body':30s} {'json.dumps':>12s} {'encode':>12s} {'plain+dumps':>12s}  (CPU µs)")
     for name, (shape, value) in cases.items():
-        before = _cpu_us(lambda: _dumps(value), args.runs, args.repeat)
-        encoded = _cpu_us(lambda: contract.encode(shape, value), args.runs, args.repeat)
-        plain = _cpu_us(lambda: _dumps(contract.plain(shape, value)), args.runs, args.repeat)
+        before = _cpu_us(lambda v=value: _dumps(v), args.runs, args.repeat)
+        encoded = _cpu_us(lambda s=shape, v=value: contract.encode(s, v), args.runs,
+                          args.repeat)
+        plain = _cpu_us(lambda s=shape, v=value: _dumps(contract.plain(s, v)), args.runs,
+                        args.repeat)
         print(f"{name:30s} {before:12.1f} {encoded:12.1f} {plain:12.1f}")
 
 
