@@ -39,7 +39,8 @@ Coordinates = Annotated[Any, Meta(extra_json_schema={"type": "array"},
 
 
 class Shape(Struct, kw_only=True):
-    pass
+    """The base of every declared shape: keyword-only, so optional fields may come before
+    required ones (a subclass's docstring, not this one, describes it)."""
 
 
 # --- shared parts ------------------------------------------------------------------------
@@ -77,6 +78,7 @@ class Geometry(Shape):
 
 
 class SchoolName(Shape):
+    """A school by code and name."""
     code: str
     name: str
 
@@ -90,6 +92,7 @@ class Source(Shape):
 # --- schools ---------------------------------------------------------------------------
 
 class Plan(Shape):
+    """The enrolment plan: classes and seats."""
     classes: int
     seats: int
 
@@ -129,11 +132,13 @@ class School(Shape):
 
 
 class Schools(Shape):
+    """All schools (of a level when `level` is given)."""
     schools: list[School]
     dataset: Dataset
 
 
 class OneSchool(Shape):
+    """One school."""
     school: School
     dataset: Dataset
 
@@ -208,6 +213,7 @@ class Condition(Shape):
 
 
 class Reason(Shape):
+    """An extra reason shown when its condition holds."""
     text: str
     when: Condition | UnsetType = UNSET
 
@@ -242,6 +248,7 @@ class Channel(Shape):
 
 
 class DocumentItem(Shape):
+    """A document to bring (原件/复印件 in `note`)."""
     name: str
     note: str | None | UnsetType = UNSET
     levels: list[Level] | UnsetType = UNSET
@@ -262,16 +269,19 @@ class Stage(Shape):
 
 
 class AgeRule(Shape):
+    """Who is of school age this cycle."""
     text: str
     birth_on_or_before: Date | UnsetType = UNSET
 
 
 class LevelInfo(Shape):
+    """A level's title and how it admits."""
     title: str
     admission_method: str | UnsetType = UNSET
 
 
 class Rule(Shape):
+    """A rule's text."""
     text: str
 
 
@@ -316,6 +326,7 @@ class Lookup(Shape):
 
 
 class Suggestion(Shape):
+    """A place offered while typing an address."""
     address: str
     xiaoqu: str | None
     community: str | None
@@ -325,6 +336,7 @@ class Suggestion(Shape):
 
 
 class Suggestions(Shape):
+    """Up to 10 places for what has been typed so far."""
     suggestions: Annotated[list[Suggestion], Meta(max_length=10)]
     dataset: Dataset
 
@@ -332,6 +344,7 @@ class Suggestions(Shape):
 # --- GeoJSON ------------------------------------------------------------------------------
 
 class ZoneProperties(Shape):
+    """A zone: its schools, allocation and legal 划片范围 text (`description`)."""
     zone_id: str
     level: Level
     school_codes: list[str]
@@ -342,6 +355,7 @@ class ZoneProperties(Shape):
 
 
 class ZoneFeature(Shape):
+    """A zone as a GeoJSON feature."""
     type: Literal["Feature"]
     geometry: Geometry | None
     properties: ZoneProperties
@@ -356,12 +370,14 @@ class ZonesGeoJSON(Shape):
 
 
 class DistrictProperties(Shape):
+    """The district's code and name."""
     code: str
     name: str
     sample: bool
 
 
 class DistrictFeature(Shape):
+    """The district outline as a GeoJSON feature."""
     type: Literal["Feature"]
     geometry: Geometry | None
     properties: DistrictProperties
@@ -376,6 +392,7 @@ class DistrictGeoJSON(Shape):
 # --- FAQ, inquiries, health ----------------------------------------------------------------
 
 class FaqHit(Shape):
+    """An FAQ entry or policy document that matches, with the matching spans."""
     id: str
     kind: Literal[HIT_KINDS]
     title: str
@@ -387,11 +404,13 @@ class FaqHit(Shape):
 
 
 class FaqHits(Shape):
+    """Ranked FAQ entries and policy documents."""
     query: str | None
     hits: list[FaqHit]
 
 
 class InquiryStep(Shape):
+    """A public step of the case's history."""
     action: Literal[PUBLIC_ACTIONS]
     label: str
     at: DateTime
@@ -411,6 +430,7 @@ class Inquiry(Shape):
 
 
 class Health(Shape):
+    """Whether the service can answer, and from which zone version."""
     status: Literal["ok", "degraded", "down"]
     database: Literal["ok", "unavailable"]
     published_version: ZoneVersionRef | None
@@ -419,6 +439,7 @@ class Health(Shape):
 # --- zone versions -------------------------------------------------------------------------
 
 class Downloads(Shape):
+    """Stable URLs of a version's zones as GeoJSON, CSV (WKT) and GeoPackage."""
     geojson: str
     csv: str
     gpkg: str
@@ -437,6 +458,7 @@ class ZoneVersion(Shape):
 
 
 class ZoneVersions(Shape):
+    """The public zone versions, oldest first, and which is in force today."""
     versions: list[ZoneVersion]
     today: Date
     in_force_today: str | None
@@ -444,23 +466,27 @@ class ZoneVersions(Shape):
 
 
 class OneZoneVersion(Shape):
+    """One public zone version."""
     version: ZoneVersion
 
 
 # --- batch -------------------------------------------------------------------------------
 
 class Point(Shape):
+    """A WGS84 point."""
     lat: Lat
     lng: Lng
 
 
 class AddressMatch(Shape):
+    """How an address row was matched in the gazetteer."""
     matched_address: str | None
     confidence: Share
     method: str
 
 
 class BatchLevel(Shape):
+    """One level of a batch row: its zones and their schools."""
     status: ZoneStatus
     zones: list[str]
     schools: list[SchoolName]
@@ -479,11 +505,13 @@ class BatchRow(Shape):
 
 
 class BatchSummary(Shape):
+    """How many rows, and how many of each status."""
     rows: int
     by_status: dict[str, int]
 
 
 class BatchLookup(Shape):
+    """One row per input row, in order, with a summary by status."""
     rows: list[BatchRow]
     summary: BatchSummary
     zone_version: ZoneVersionRef
@@ -493,6 +521,7 @@ class BatchLookup(Shape):
 # --- eligibility ---------------------------------------------------------------------------
 
 class EligibilityCategory(Shape):
+    """The admission category the answers place the family in."""
     id: str
     name: str
     who: str | None
@@ -500,6 +529,7 @@ class EligibilityCategory(Shape):
 
 
 class Tier(Shape):
+    """The family's 顺位 (admission tier) and how it is placed."""
     id: str
     name: str
     rank: int | None
@@ -515,6 +545,7 @@ class EligibilityWarning(Shape):
 
 
 class EligibilityDate(Shape):
+    """A stage that applies to this family, with its policy document."""
     id: str
     title: str
     start: Date | None
@@ -534,6 +565,7 @@ class EligibilityZone(Shape):
 
 
 class Group(Shape):
+    """A special group (特殊群体) that applies."""
     id: str
     name: str
 

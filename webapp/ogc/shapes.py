@@ -20,6 +20,7 @@ Count = Annotated[int, Meta(ge=0)]
 
 
 class Link(Shape):
+    """A link: where (`href`), what it is to this document (`rel`), its media type and title."""
     href: str
     rel: str
     type: str
@@ -40,6 +41,7 @@ class Conformance(Shape):
 
 
 class Spatial(Shape):
+    """The bounding box (west, south, east, north) in CRS84."""
     bbox: list[Annotated[list[float], Meta(min_length=4, max_length=6)]]
     crs: str
 
@@ -51,6 +53,7 @@ class Temporal(Shape):
 
 
 class Extent(Shape):
+    """Where (CRS84 bounding box) and, for zones, when the collection's data is."""
     spatial: Spatial
     temporal: Temporal | UnsetType = UNSET
 
@@ -67,11 +70,13 @@ class Collection(Shape):
 
 
 class Collections(Shape):
+    """Every collection this service offers."""
     links: list[Link]
     collections: list[Collection]
 
 
 class SchoolProperties(Shape):
+    """A school's code, name, level, address and contacts."""
     code: str
     name: str
     level: str
