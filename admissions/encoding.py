@@ -124,13 +124,21 @@ class Template:
 
 
 class EncodedCache:
-    """A bounded least-recently-used map of encoded answers and templates. One belongs to
-    each published snapshot, so a publish starts afresh."""
+    """A bounded least-recently-used map of encoded answers and templates (and of address
+    matches). One belongs to each published snapshot, so a publish starts afresh."""
 
     def __init__(self, size: int = 512):
         self._size = size
         self._entries: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.Lock()
+
+    def peek(self, key: tuple):
+        """The entry if it is there, else None: nothing is built."""
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
 
     def get(self, key: tuple, build: Callable[[], object]):
         with self._lock:

@@ -25,6 +25,7 @@ from zones.index import PointResult, ZoneIndex
 from zones.inputs import parse_point
 from zones.model import LEVELS, AddressFacts, Level, School, ZoneSet
 
+GEOCODED_ENTRIES = 8192  # matches are small (a place and a score); families repeat addresses
 SUGGESTION_MIN = 0.45  # weaker "did you mean" candidates are noise
 PROFILE_META = "district_profile"  # where the dataset's district.json is kept
 BASEMAP_META = "basemap"  # the dataset's streets and area outlines, for the offline map
@@ -48,6 +49,8 @@ class Snapshot:
     zone_keys: dict = field(default_factory=dict, repr=False)
     # Encoded answers and templates derived from this snapshot (admissions/encoding.py).
     encoded: EncodedCache = field(default_factory=EncodedCache)
+    # Address text → its match: the gazetteer's, shared by the versions of one dataset.
+    geocoded: EncodedCache = field(default_factory=lambda: EncodedCache(GEOCODED_ENTRIES))
 
     def __post_init__(self) -> None:
         if self.geocoder is None:
@@ -321,10 +324,16 @@ def answer_place(snapshot: Snapshot, place_id: str, *, levels: tuple[Level, ...]
 def geocode(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult:
     """The gazetteer's answer, or an online provider's when configured and the gazetteer
     is unsure; another district's address is status "other_district"."""
-    result = snapshot.geocoder.search(query.text)
+    if snapshot.providers:  # an online provider's answer may differ from one call to the next
+        return _geocoded(snapshot, query.text)
+    return snapshot.geocoded.get((query.text,), lambda: _geocoded(snapshot, query.text))
+
+
+def _geocoded(snapshot: Snapshot, text: str) -> GeocodeResult:
+    result = snapshot.geocoder.search(text)
     if result.status == "other_district":
         return result
-    return with_providers(result, query.text, snapshot.providers, snapshot.district,
+    return with_providers(result, text, snapshot.providers, snapshot.district,
                           snapshot.profile.full_name)
 
 
@@ -357,6 +366,7 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
         return answer
     return _answer_found(snapshot, result, levels, lang, translate)
 
+
 def _unshaped(answer: dict) -> dict:
     return answer
 
@@ -364,34 +374,76 @@ def _unshaped(answer: dict) -> dict:
 def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
                    levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
                    translate: Translate = _identity, lean: bool = False,
-                   shape: Callable[[dict], object] = _unshaped) -> EncodedAnswer:
+                   cached_only: bool = False, shape: Callable[[dict], object] = _unshaped
+                   ) -> EncodedAnswer | None:
     """The answer of `answer_point`/`answer_address` (or its `zones_only` form), encoded.
-    For a point, the answer for the zones found is composed once per snapshot, status,
-    language and form; a request only looks the point up and fills in `location` and the
-    distances. An address's answer depends on the match (candidates, notes), so it is
-    composed each time. `shape` turns the composed answer into what is encoded (the web
-    layer gives its declared contract type; a template's answer carries the slots)."""
-    if not isinstance(target, WGS84Point):
-        answer = answer_address(snapshot, target, levels=levels, lang=lang,
-                                translate=translate)
-        return EncodedAnswer.of(shape(zones_only(answer) if lean else answer),
-                                snapshot.zone_set.id)
+    The answer for the zones found is composed once per snapshot, status, language and
+    form; a request only looks the point up and fills in `location` and the distances.
+    An address found exactly takes the same path from its place's point; any other
+    address answer (candidates, notes, not found) depends on the match, so it is composed
+    each time. With `cached_only`, nothing is composed: None when it would have to be
+    (the server's fast lane then hands the request to the app, which composes it).
+    `shape` turns a composed answer into what is encoded (the web layer gives its declared
+    contract type; a template's answer carries the slots)."""
+    if isinstance(target, AddressQuery):
+        match = _exact_match(snapshot, target)
+        if match is None:
+            if cached_only:
+                return None
+            answer = answer_address(snapshot, target, levels=levels, lang=lang,
+                                    translate=translate)
+            return EncodedAnswer.of(shape(zones_only(answer) if lean else answer),
+                                    snapshot.zone_set.id)
+        place = match.place
+        result = snapshot.index.lookup(WGS84Point(place.lat, place.lng), facts=_facts(place),
+                                       levels=levels)
+        location = _location(place.lng, place.lat, match.source, matched_address=place.address,
+                             confidence=match.confidence, method=match.method)
+        return _filled(snapshot, result, location, lang, translate, lean, levels,
+                       cached_only, confirmed=True, shape=shape)
     result = snapshot.index.lookup(target, levels=levels)
+    return _filled(snapshot, result, _location(target.lng, target.lat, "point"), lang,
+                   translate, lean, levels, cached_only, confirmed=None, shape=shape)
+
+
+def _exact_match(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult | None:
+    """The match when the address answer is a plain "found" (what `_answer_found` answers
+    without candidates or a note), else None."""
+    text = query.text
+    if snapshot.grammar.parse_coordinates(text) is not None or unreadable_kind(text):
+        return None
+    result = geocode(snapshot, query)
+    if result.status != "found":
+        return None
+    place = result.place
+    if place.kind == "xiaoqu" and snapshot.geocoder.buildings_of(place.address):
+        return None  # a 小区 of several buildings: candidates or a note
+    return result
+
+
+def _filled(snapshot: Snapshot, result: PointResult, location: dict, lang: str,
+            translate: Translate, lean: bool, levels: tuple[Level, ...], cached_only: bool,
+            confirmed: bool | None, shape: Callable[[dict], object]) -> EncodedAnswer | None:
     found = tuple((level, r.status, tuple((m.zone.zone_id, m.matched_by) for m in r.matches))
                   for level, r in result.levels.items())
-    key = ("lookup", lang, lean, levels, result.status, found)
-    template = snapshot.encoded.get(
-        key, lambda: _answer_template(snapshot, result, lang, translate, lean, shape))
+    key = ("lookup", shape, lang, lean, levels, result.status, found, confirmed)
+    template = snapshot.encoded.peek(key) if cached_only else snapshot.encoded.get(
+        key, lambda: _answer_template(snapshot, result, lang, translate, lean, confirmed,
+                                      shape))
+    if template is None:
+        return None
     values = {f"{level}_{i}": repr(round(m.distance_m, 1)).encode()
               for level, r in result.levels.items() for i, m in enumerate(r.matches)}
-    values["location"] = encode_fragment(_location(target.lng, target.lat, "point"))
+    values["location"] = encode_fragment(location)
     return template.fill(values)
 
 
 def _answer_template(snapshot: Snapshot, result: PointResult, lang: str,
-                     translate: Translate, lean: bool,
+                     translate: Translate, lean: bool, confirmed: bool | None,
                      shape: Callable[[dict], object]) -> Template:
     answer = compose_point(snapshot, result, slot("location"), lang, translate)
+    if confirmed is not None:
+        answer["address_confirmed"] = confirmed
     if lean:
         answer = zones_only(answer)
     for level in LEVELS:

@@ -24,6 +24,7 @@ from webapp.extensions import csrf, limiter, login_manager
 from webapp.hotline.commands import inquiries_cli
 from webapp.i18n import select_locale
 from webapp.serving import privacy
+from webapp.serving.fast_lane import FastLane
 from webapp.services import Services, frozen_snapshot_builder, frozen_zone_rebuilder
 from webapp.settings import Settings
 from webapp.staff.zones_commands import zones_cli
@@ -66,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if settings.proxy_hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,
                                 x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
+    # Outermost: encoded lookups and zone maps skip Flask's request cycle altogether.
+    app.wsgi_app = FastLane(app.wsgi_app, services)
     database.set_up(services)
 
     csrf.init_app(app)

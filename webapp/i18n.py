@@ -17,8 +17,13 @@ def select_locale() -> str:
 def request_lang() -> str:
     """The API's language: `lang` of this request alone (the API reads no session), the
     same choice `select_locale` makes there, without asking Babel for a locale."""
-    languages = current_app.extensions["xuequ"].settings.languages
-    chosen = request.args.get("lang")
+    return api_language(request.args, current_app.extensions["xuequ"].settings.languages)
+
+
+def api_language(args, languages: tuple[str, ...]) -> str:
+    """`lang` if it is one of ours, else the first (Chinese): the API's choice, from the
+    query alone (also used outside Flask, by the fast lane)."""
+    chosen = args.get("lang")
     return chosen if chosen in languages else languages[0]
 
 

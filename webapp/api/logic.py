@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from admissions import batch
-from admissions.answer import Translate, school_summary, zones_only
+from admissions.answer import Translate, _identity, school_summary, zones_only
 from admissions.encoding import EncodedAnswer
 from admissions.service import (Snapshot, answer_address, answer_place, answer_point,
                                 encoded_answer)
@@ -68,25 +68,37 @@ def lookup_data(answer: dict) -> dict:
 
 
 def encoded_lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str,
-                   translate: Translate) -> EncodedAnswer:
+                   translate: Translate = _identity, cached_only: bool = False
+                   ) -> EncodedAnswer | None:
     """The same answer as `lookup`, as the declared type's bytes composed once per zones
-    found."""
+    found. With `cached_only`, None unless it can be served without composing anything
+    (the fast lane)."""
     if p.chosen_place(args) is not None:  # a chosen candidate: composed, then encoded
+        if cached_only:
+            return None
         return EncodedAnswer.of(lookup_data(lookup(snapshot, args, lang, translate)),
                                 snapshot.zone_set.id)
     return encoded_answer(snapshot, p.point_or_address(args, snapshot.profile),
                           levels=p.levels(args), lang=lang, translate=translate,
-                          lean=p.zones_only(args), shape=lookup_data)
+                          lean=p.zones_only(args), cached_only=cached_only,
+                          shape=lookup_data)
 
 
-def encoded_zones_geojson(snapshot: Snapshot, args: Mapping[str, str]) -> EncodedAnswer:
-    levels = p.levels(args)
-    return snapshot.encoded.get(("zones.geojson", levels), lambda: EncodedAnswer.of(
+def encoded_zones_geojson(snapshot: Snapshot, args: Mapping[str, str],
+                          cached_only: bool = False) -> EncodedAnswer | None:
+    key = ("zones.geojson", p.levels(args))
+    if cached_only:
+        return snapshot.encoded.peek(key)
+    return snapshot.encoded.get(key, lambda: EncodedAnswer.of(
         plain(schemas.ZonesGeoJSON, zones_geojson(snapshot, args)), snapshot.zone_set.id))
 
 
-def encoded_district_geojson(snapshot: Snapshot) -> EncodedAnswer:
-    return snapshot.encoded.get(("district.geojson",), lambda: EncodedAnswer.of(
+def encoded_district_geojson(snapshot: Snapshot, cached_only: bool = False
+                             ) -> EncodedAnswer | None:
+    key = ("district.geojson",)
+    if cached_only:
+        return snapshot.encoded.peek(key)
+    return snapshot.encoded.get(key, lambda: EncodedAnswer.of(
         plain(schemas.DistrictGeoJSON, district_geojson(snapshot)), snapshot.zone_set.id))
 
 

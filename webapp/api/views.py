@@ -10,6 +10,7 @@ from webapp.api import logic, schemas
 from webapp.api.contract import respond
 from webapp.api.openapi import openapi_document
 from webapp.serving.compression import wants_gzip
+from webapp.serving.fast_lane import GEOJSON, GEOJSON_CACHE, JSON, encoded_parts
 from webapp.i18n import request_lang, translate
 from webapp.services import services, snapshot, snapshot_on
 from admissions.encoding import EncodedAnswer
@@ -66,26 +67,19 @@ def lookup_batch():
     return respond(schemas.BatchLookup, {"rows": [a.to_dict() for a in answers], **meta})
 
 
-def _encoded(answer: EncodedAnswer, mimetype: str = "application/json") -> Response:
-    """Bytes encoded in advance, gzipped when the client takes it, 304 when its copy is
-    current (each representation has its own ETag)."""
-    gzipped = wants_gzip()
-    etag = f"{answer.etag}-gzip" if gzipped else answer.etag
-    headers = {"ETag": f'"{etag}"', "Vary": "Accept-Encoding"}
-    if "If-None-Match" in request.headers and etag in request.if_none_match:
-        return Response(status=304, headers=headers)
-    if gzipped:
-        headers["Content-Encoding"] = "gzip"
-    return Response(answer.gzipped() if gzipped else answer.plain, mimetype=mimetype,
-                    headers=headers)
+def _encoded(answer: EncodedAnswer, mimetype: str = JSON,
+             cache_control: str | None = None) -> Response:
+    """What the fast lane serves once the answer is encoded (webapp/serving/fast_lane.py)."""
+    conditional = request.if_none_match if "If-None-Match" in request.headers else None
+    status, headers, body = encoded_parts(answer, wants_gzip(), conditional, mimetype,
+                                          cache_control)
+    return Response(body, status=status, headers=headers, mimetype=mimetype)
 
 
 def _geojson(answer: EncodedAnswer):
     """Published geometry changes only with a new version: let slow phones revalidate it
     with an ETag instead of downloading it again."""
-    response = _encoded(answer, "application/geo+json")
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    return _encoded(answer, GEOJSON, GEOJSON_CACHE)
 
 
 @bp.get("/api/v1/addresses/suggest")

@@ -12,7 +12,11 @@ LEVEL = 6
 
 
 def wants_gzip() -> bool:
-    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    return accepts_gzip(request.headers.get("Accept-Encoding", ""))
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    return "gzip" in accept_encoding.lower()
 
 
 def compress(response: Response) -> Response:
