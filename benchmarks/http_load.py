@@ -3,11 +3,13 @@ PostGIS-per-request design, side by side in one run, then a soak with publishes.
 
     benchmarks/http_load.sh [--seconds 10] [--rounds 3] [--soak-seconds 300]
 
-Each server runs under gunicorn with 2 sync workers; wrk drives each target in turn
-(16 connections), for `--rounds` rounds, and the medians are printed with the ratios to
-the floor and to PostGIS. The soak then sends mixed traffic from several threads while a
-new zone version is published every `--publish-every` seconds, and counts errors, answers
-whose zones belong to another version than the one they name, and the workers' RSS growth.
+Each server runs under gunicorn with 2 sync workers, writing the same access log line per
+request (Xuequ with its own gunicorn settings, webapp/serving/gunicorn_conf.py); wrk
+drives each target in turn (16 connections), for `--rounds` rounds, and the medians are
+printed with the ratios to the floor and to PostGIS. The soak then sends mixed traffic
+from several threads while a new zone version is published every `--publish-every`
+seconds, and counts errors, answers whose zones belong to another version than the one
+they name, the workers' RSS growth, and how long each publish took to reach every worker.
 Results: benchmarks/README.md.
 """
 from __future__ import annotations
@@ -96,11 +98,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(app: str, env: dict) -> tuple[subprocess.Popen, str]:
+def serve(app: str, env: dict, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--timeout", "60", app], cwd=ROOT, env={**os.environ, **env},
+        [sys.executable, "-m", "gunicorn", *options, "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "60", app], cwd=ROOT,
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     return server, f"http://127.0.0.1:{port}"
 
@@ -200,17 +203,21 @@ def report(results: dict[str, dict], rss: dict[int, float]) -> None:
 class Soak:
     """Mixed traffic from threads while a new zone version is published every minute."""
 
-    def __init__(self, base: str, workdir: Path, points, addresses, threads: int):
+    def __init__(self, base: str, workdir: Path, points, addresses, threads: int,
+                 redis_url: str):
         from store import db
+        from zones.propagation import announce_on_redis
         self.base, self.points, self.addresses, self.threads = base, points, addresses, threads
         self.sessions = db.make_sessionmaker(
             db.make_engine(f"sqlite:///{workdir / 'xuequ.sqlite3'}"))
+        announce_on_redis(self.sessions, redis_url)  # as a staff host configured alike does
         self.counts = {"requests": 0, "errors": 0, "mixed": 0, "304": 0}
         self.versions_seen: set[str] = set()
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.etag = ""
+        self.propagation: list[float] = []  # seconds from a publish to every worker serving it
 
     def publish(self, n: int) -> str:
         """A copy of the published zones whose descriptions name the new version."""
@@ -229,6 +236,19 @@ class Soak:
                                                    zones=zones))
         storage.publish(self.sessions, version)
         return version
+
+    def propagated(self, version: str, published_at: float, timeout: float = 30.0) -> None:
+        """Seconds until 10 health checks in a row (both workers, by the load) name it."""
+        while time.monotonic() - published_at < timeout:
+            served = set()
+            for _ in range(10):
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=10) as response:
+                    served.add(json.loads(response.read())["published_version"]["id"])
+            if served == {version}:
+                self.propagation.append(time.monotonic() - published_at)
+                return
+            time.sleep(0.02)
+        self.propagation.append(float("inf"))
 
     def _check(self, body: dict, geojson: bool) -> bool:
         """True when every zone in the answer belongs to the version the answer names."""
@@ -305,7 +325,8 @@ class Soak:
             time.sleep(min(publish_every, seconds - (time.monotonic() - started)))
             if time.monotonic() - started < seconds:
                 publishes += 1
-                self.publish(publishes)
+                published_at = time.monotonic()
+                self.propagated(self.publish(publishes), published_at)
         rss_end = workers_rss_mb(server)
         self.stop.set()
         for t in threads:
@@ -313,7 +334,8 @@ class Soak:
         growth = max((rss_end.get(pid, float("inf")) - mb) / mb * 100
                      for pid, mb in rss_start.items())
         return {"seconds": seconds, "publishes": publishes, **self.counts,
-                "versions_seen": len(self.versions_seen), "rss_start": rss_start,
+                "versions_seen": len(self.versions_seen),
+                "propagation_s": [round(d, 2) for d in self.propagation], "rss_start": rss_start,
                 "rss_end": rss_end, "rss_growth_pct": growth, "errors_sample": self.errors[:5],
                 "same_workers": set(rss_start) == set(rss_end)}
 
@@ -328,6 +350,8 @@ def main() -> None:
     parser.add_argument("--publish-every", type=float, default=60.0)
     parser.add_argument("--soak-threads", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0",
+                        help="publish announcements (and rate-limit counters) for Xuequ")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="xuequ-http-load-"))
@@ -338,9 +362,16 @@ def main() -> None:
            "XUEQU_AUTO_MIGRATE": "0", "XUEQU_AUTO_LOAD_SAMPLE": "0"}
     processes = {}
     try:
-        processes["floor"], floor = serve("benchmarks.bare_app:app", env)
-        processes["postgis"], postgis = serve("benchmarks.postgis_app:app", env)
-        processes["xuequ"], xuequ = serve("webapp:create_app()", env)
+        # Every server writes the same access log line per request, as Xuequ's settings do.
+        from webapp.serving import gunicorn_conf
+        logged = ("--access-logfile", "-", "--access-logformat", gunicorn_conf.access_log_format)
+        processes["floor"], floor = serve("benchmarks.bare_app:app", env, logged)
+        processes["postgis"], postgis = serve("benchmarks.postgis_app:app", env, logged)
+        # Xuequ as deployed: its gunicorn settings (access log included) and a publish
+        # announced to every worker over Redis pub/sub.
+        processes["xuequ"], xuequ = serve(
+            "webapp:create_app()", {**env, "XUEQU_REDIS_URL": args.redis_url},
+            ("-c", "webapp/serving/gunicorn_conf.py"))
         for url in (f"{floor}/json", f"{postgis}/lookup?lat=43.88&lng=125.39",
                     f"{xuequ}/healthz"):
             wait_for(url)
@@ -369,13 +400,16 @@ def main() -> None:
             print(f"\nsoak: {args.soak_seconds:.0f} s of mixed traffic "
                   f"({args.soak_threads} threads), a publish every {args.publish_every:.0f} s",
                   flush=True)
-            soak = Soak(xuequ, workdir, points, addresses, args.soak_threads)
+            soak = Soak(xuequ, workdir, points, addresses, args.soak_threads, args.redis_url)
             result = soak.run(args.soak_seconds, args.publish_every, processes["xuequ"])
             print(json.dumps(result, indent=1, default=str))
             ok = (result["errors"] == 0 and result["mixed"] == 0
                   and result["rss_growth_pct"] < 10 and result["same_workers"])
             print(f"  {'met' if ok else 'MISSED':6} soak: 0 errors, 0 mixed answers, "
                   f"RSS growth < 10%, no worker restarted")
+            slowest = max(result["propagation_s"], default=float("inf"))
+            print(f"  {'met' if slowest <= 2 else 'MISSED':6} every publish reached every "
+                  f"worker within 2 s under the load (slowest {slowest:.2f} s)")
     finally:
         for process in processes.values():
             os.killpg(process.pid, signal.SIGTERM)

@@ -14,7 +14,13 @@ _QUERY_VALUE = re.compile(r"(?<=[?&])(" + "|".join(SENSITIVE_PARAMS) + r")=[^&\s
 
 
 def redact(text: str) -> str:
-    return _QUERY_VALUE.sub(lambda m: f"{m.group(1)}=[redacted]", text)
+    if "=" not in text:  # most of what is logged: nothing to look for (and this is per request)
+        return text
+    return _QUERY_VALUE.sub(_redacted, text)
+
+
+def _redacted(match: re.Match) -> str:
+    return f"{match.group(1)}=[redacted]"
 
 
 class RedactQueryFilter(logging.Filter):
@@ -23,7 +29,7 @@ class RedactQueryFilter(logging.Filter):
             # gunicorn's access log passes one dict of atoms; it must stay a mapping (in
             # place: gunicorn's own dict answers "-" for atoms it does not have).
             for key, value in list(record.args.items()):
-                if isinstance(value, str):
+                if isinstance(value, str) and "=" in value:
                     record.args[key] = redact(value)
         elif record.args:
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
