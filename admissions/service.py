@@ -2,6 +2,7 @@
 (a point, an address) that every interface (API, pages, CLI, hotline) calls."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from shapely.geometry.base import BaseGeometry
@@ -366,17 +367,25 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
         return answer
     return _answer_found(snapshot, result, levels, lang, translate)
 
+
+def _unshaped(answer: dict) -> dict:
+    return answer
+
+
 def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
                    levels: tuple[Level, ...] = LEVELS, lang: str = "zh",
                    translate: Translate = _identity, lean: bool = False,
-                   cached_only: bool = False) -> EncodedAnswer | None:
+                   cached_only: bool = False, shape: Callable[[dict], object] = _unshaped
+                   ) -> EncodedAnswer | None:
     """The answer of `answer_point`/`answer_address` (or its `zones_only` form), encoded.
     The answer for the zones found is composed once per snapshot, status, language and
     form; a request only looks the point up and fills in `location` and the distances.
     An address found exactly takes the same path from its place's point; any other
     address answer (candidates, notes, not found) depends on the match, so it is composed
     each time. With `cached_only`, nothing is composed: None when it would have to be
-    (the server's fast lane then hands the request to the app, which composes it)."""
+    (the server's fast lane then hands the request to the app, which composes it).
+    `shape` turns a composed answer into what is encoded (the web layer gives its declared
+    contract type; a template's answer carries the slots)."""
     if isinstance(target, AddressQuery):
         match = _exact_match(snapshot, target)
         if match is None:
@@ -384,7 +393,7 @@ def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
                 return None
             answer = answer_address(snapshot, target, levels=levels, lang=lang,
                                     translate=translate)
-            return EncodedAnswer.of(zones_only(answer) if lean else answer,
+            return EncodedAnswer.of(shape(zones_only(answer) if lean else answer),
                                     snapshot.zone_set.id)
         place = match.place
         result = snapshot.index.lookup(WGS84Point(place.lat, place.lng), facts=_facts(place),
@@ -392,10 +401,10 @@ def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
         location = _location(place.lng, place.lat, match.source, matched_address=place.address,
                              confidence=match.confidence, method=match.method)
         return _filled(snapshot, result, location, lang, translate, lean, levels,
-                       cached_only, confirmed=True)
+                       cached_only, confirmed=True, shape=shape)
     result = snapshot.index.lookup(target, levels=levels)
     return _filled(snapshot, result, _location(target.lng, target.lat, "point"), lang,
-                   translate, lean, levels, cached_only, confirmed=None)
+                   translate, lean, levels, cached_only, confirmed=None, shape=shape)
 
 
 def _exact_match(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult | None:
@@ -415,12 +424,13 @@ def _exact_match(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult | Non
 
 def _filled(snapshot: Snapshot, result: PointResult, location: dict, lang: str,
             translate: Translate, lean: bool, levels: tuple[Level, ...], cached_only: bool,
-            confirmed: bool | None) -> EncodedAnswer | None:
+            confirmed: bool | None, shape: Callable[[dict], object]) -> EncodedAnswer | None:
     found = tuple((level, r.status, tuple((m.zone.zone_id, m.matched_by) for m in r.matches))
                   for level, r in result.levels.items())
-    key = ("lookup", lang, lean, levels, result.status, found, confirmed)
+    key = ("lookup", shape, lang, lean, levels, result.status, found, confirmed)
     template = snapshot.encoded.peek(key) if cached_only else snapshot.encoded.get(
-        key, lambda: _answer_template(snapshot, result, lang, translate, lean, confirmed))
+        key, lambda: _answer_template(snapshot, result, lang, translate, lean, confirmed,
+                                      shape))
     if template is None:
         return None
     values = {f"{level}_{i}": repr(round(m.distance_m, 1)).encode()
@@ -430,7 +440,8 @@ def _filled(snapshot: Snapshot, result: PointResult, location: dict, lang: str,
 
 
 def _answer_template(snapshot: Snapshot, result: PointResult, lang: str,
-                     translate: Translate, lean: bool, confirmed: bool | None) -> Template:
+                     translate: Translate, lean: bool, confirmed: bool | None,
+                     shape: Callable[[dict], object]) -> Template:
     answer = compose_point(snapshot, result, slot("location"), lang, translate)
     if confirmed is not None:
         answer["address_confirmed"] = confirmed
@@ -439,4 +450,4 @@ def _answer_template(snapshot: Snapshot, result: PointResult, lang: str,
     for level in LEVELS:
         for i, zone in enumerate(answer[level]["zones"]):
             zone["distance_m"] = slot(f"{level}_{i}")
-    return Template(answer, snapshot.zone_set.id)
+    return Template(shape(answer), snapshot.zone_set.id)

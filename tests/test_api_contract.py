@@ -1,5 +1,6 @@
-"""The API contract: /api/openapi.json is generated from webapp/api/schemas.py, and the
-live API keeps to it.
+"""The API contract: the JSON shapes are declared once as types (webapp/api/schemas.py,
+webapp/ogc/shapes.py); every response is produced from its type and /api/openapi.json and
+/ogc/api are generated from the same types, and the live API keeps to them.
 
 Schemathesis generates requests for every operation of the document (stateless, a bounded,
 derandomized number of examples each) and runs them through the WSGI app: no response may be
@@ -7,18 +8,21 @@ a server error or violate its declared schema. Every example in the document val
 against the schema it illustrates."""
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import jsonschema_rs
+import msgspec
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from admissions.answer import school_summary
+from gis.point import WGS84Point
 from webapp.api.eligibility import ANSWERS_EXAMPLE
 from webapp.api.openapi import openapi_document
-from webapp.api.schemas import COMPONENTS
 from webapp.ogc.openapi import ogc_openapi
 
 
@@ -80,10 +84,11 @@ def test_every_example_validates_against_its_schema():
 
 def test_an_example_that_breaks_its_schema_is_caught():
     document = openapi_document()
-    broken = {**COMPONENTS["Lookup"]["examples"][0], "status": "maybe"}
+    lookup = document["components"]["schemas"]["Lookup"]
+    broken = {**lookup["examples"][0], "status": "maybe"}
     with pytest.raises(jsonschema_rs.ValidationError):
         jsonschema_rs.Draft202012Validator(
-            {**COMPONENTS["Lookup"], "components": document["components"]}).validate(broken)
+            {**lookup, "components": document["components"]}).validate(broken)
 
 
 def test_every_json_response_is_typed():
@@ -104,8 +109,9 @@ def _conforms(client, url: str, component: str, json: dict | None = None,
     response = client.get(url) if json is None else client.post(url, json=json)
     assert response.status_code == status, url
     body = response.get_json()
+    components = openapi_document()["components"]
     validator = jsonschema_rs.Draft202012Validator(
-        {**COMPONENTS[component], "components": openapi_document()["components"]},
+        {**components["schemas"][component], "components": components},
         validate_formats=True)
     assert [e.message for e in validator.iter_errors(body)] == [], url
     return body
@@ -143,3 +149,125 @@ def test_real_answers_keep_to_their_schemas(client):
         "answers": ANSWERS_EXAMPLE, "location": {"lat": s["lat"], "lng": s["lng"]}})[
             "warning"]["state"] for s in schools}
     assert "none" in warnings
+
+
+# --- the responses are produced from the declared types ---------------------------------
+
+def _component_refs(schema: dict) -> list[str]:
+    """The components a response schema names: one $ref, or anyOf/allOf of them."""
+    if "$ref" in schema:
+        return [schema["$ref"].rsplit("/", 1)[1]]
+    return [name for key in ("anyOf", "allOf", "oneOf") for part in schema.get(key, [])
+            for name in _component_refs(part)]
+
+
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_every_json_answer_refers_to_a_declared_type(document):
+    """Each operation's JSON answers (200/201 and errors) name a component, and each
+    component is the JSON Schema of a declared type, with its docstring."""
+    from webapp.api import schemas
+    from webapp.ogc import shapes
+    declared = {t.__name__: t for t in (*schemas.RESPONSE_TYPES, *shapes.RESPONSE_TYPES)}
+    spec = DOCUMENTS[document][1]
+    components = spec["components"]["schemas"]
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                for media, content in response.get("content", {}).items():
+                    if "json" not in media:
+                        continue
+                    names = _component_refs(content["schema"])
+                    assert names, (document, method, path, status)
+                    for name in names:
+                        assert name in declared, (path, status, name)
+                        fields = {f.encode_name for f in msgspec.structs.fields(declared[name])}
+                        assert set(components[name]["properties"]) == fields, name
+    assert [name for name, schema in components.items() if not schema.get("description")
+            ] == []
+
+
+def test_the_ogc_schemas_are_in_the_openapi_30_dialect():
+    text = json.dumps(ogc_openapi("http://localhost/ogc")["components"])
+    assert '"type": "null"' not in text and '"examples"' not in text
+    assert '"nullable": true' in text and '"example"' in text
+
+
+def test_examples_are_instances_of_their_types_and_checked_when_declared():
+    from webapp.api import schemas
+    from webapp.api.contract import ContractBroken, example
+    from webapp.ogc import shapes
+    for shape, instance in {**schemas.EXAMPLES, **shapes.EXAMPLES}.items():
+        assert type(instance) is shape
+    good = msgspec.to_builtins(schemas.EXAMPLES[schemas.Health])
+    with pytest.raises(ContractBroken):
+        example(schemas.Health, {**good, "uptime": 3})  # not declared
+    with pytest.raises(ContractBroken):
+        example(schemas.Health, {**good, "status": "fine"})  # not allowed
+    with pytest.raises(ContractBroken):
+        example(schemas.Health, {"status": "ok", "database": "ok"})  # a field missing
+
+
+def test_an_undeclared_field_in_the_domain_never_reaches_a_client(client, monkeypatch):
+    from webapp.api import logic
+    real = logic.suggestion
+    monkeypatch.setattr(logic, "suggestion", lambda place: {**real(place), "row_id": 7})
+    schools = client.get("/api/v1/schools").get_json()["schools"]
+    monkeypatch.setattr(logic, "school_summary", lambda *a, **k: {
+        **school_summary(*a, **k), "internal_note": "x"})
+    body = client.get("/api/v1/schools").get_json()["schools"]
+    assert body == schools and all("internal_note" not in s for s in body)
+    suggested = client.get("/api/v1/addresses/suggest",
+                           query_string={"q": schools[0]["address"][:3]}).get_json()
+    assert suggested["suggestions"] and all("row_id" not in s for s in suggested["suggestions"])
+
+
+def test_a_missing_required_field_fails_at_our_edge_not_at_the_client(client, monkeypatch):
+    from webapp.api import logic
+    real = logic.suggestion
+    monkeypatch.setattr(logic, "suggestion", lambda place: {
+        k: v for k, v in real(place).items() if k != "address"})
+    first = client.get("/api/v1/schools").get_json()["schools"][0]
+    response = client.get("/api/v1/addresses/suggest", query_string={"q": first["address"][:3]})
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "internal_error"
+
+
+def test_the_lookup_template_is_built_from_the_declared_type(app, sample_snapshot,
+                                                             monkeypatch):
+    """The answer for the zones found is converted to `Lookup` once, when its template is
+    made; a request only fills the slots, and what the domain adds stays out."""
+    import dataclasses
+
+    from admissions import answer as composer
+    from admissions.encoding import EncodedCache
+    from admissions.service import encoded_answer
+    from webapp.api.logic import lookup_data
+    from webapp.api.schemas import Lookup
+    snapshot = dataclasses.replace(sample_snapshot, encoded=EncodedCache())
+    real = composer.school_summary
+    monkeypatch.setattr(composer, "school_summary", lambda *a, **k: {
+        **real(*a, **k), "internal_note": "x"})
+    school = next(iter(snapshot.schools.values()))
+    point = WGS84Point(school.lat, school.lng)
+    near = WGS84Point(school.lat + 1e-5, school.lng)
+    first = encoded_answer(snapshot, point, shape=lookup_data)
+    second = encoded_answer(snapshot, near, shape=lookup_data)
+    assert len(snapshot.encoded) == 1  # one template, converted once, served both points
+    for encoded, where in ((first, point), (second, near)):
+        assert b"internal_note" not in encoded.plain
+        body = msgspec.json.decode(encoded.plain, type=Lookup)  # it is a Lookup
+        assert body.location.lat == round(where.lat, 6)
+    unshaped = encoded_answer(dataclasses.replace(snapshot, encoded=EncodedCache()), point)
+    assert b"internal_note" in unshaped.plain  # the test sees the field when not shaped
+
+
+def test_a_body_without_a_required_field_is_refused_by_the_contract():
+    from webapp.api.contract import ContractBroken, encode
+    from webapp.api.schemas import EXAMPLES, Lookup
+    from webapp.ogc.shapes import EXAMPLES as OGC_EXAMPLES, ZoneItems
+    lookup = msgspec.to_builtins(EXAMPLES[Lookup])
+    with pytest.raises(ContractBroken, match="zone_version"):
+        encode(Lookup, {k: v for k, v in lookup.items() if k != "zone_version"})
+    items = msgspec.to_builtins(OGC_EXAMPLES[ZoneItems])
+    items["features"][0]["properties"]["secret"] = 1
+    assert b"secret" not in encode(ZoneItems, items)

@@ -6,10 +6,12 @@ import logging
 
 import click
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from webapp.api.contract import respond
+from webapp.api.schemas import Error
 from webapp.i18n import error_message, translate
 from zones.errors import (N_, Conflict, InvalidData, InvalidParameter, NotFound, ServiceUnavailable,
                           XuequError)
@@ -49,8 +51,8 @@ def _wants_json() -> bool:
 
 
 def _respond(status: int, body: dict):
-    if _wants_json():
-        return jsonify(body), status
+    if _wants_json():  # the body as the declared `Error` type (webapp/api/schemas.py)
+        return respond(Error, body, status)
     return render_template("error.html", error=body["error"], status=status), status
 
 

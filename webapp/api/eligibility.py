@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, request, url_for
 
 from admissions.answer import Translate
 from admissions.eligibility import eligibility, level_of, zone_at, zone_by_id, zone_by_school
@@ -15,7 +15,8 @@ from admissions.wizard import Zone
 from gis.address import AddressQuery
 from gis.point import WGS84Point
 from webapp.api import params as p
-from webapp.api.schemas import ref
+from webapp.api import schemas
+from webapp.api.contract import ref, respond
 from webapp.i18n import current_lang, translate
 from webapp.services import services, snapshot
 from zones.errors import N_, InvalidParameter, ServiceUnavailable
@@ -101,8 +102,9 @@ def api_eligibility():
     body = request.get_json(silent=True)
     if body is None:
         raise InvalidParameter(N_("请求内容应当是 JSON 对象。"), field="answers")
-    return jsonify(eligibility_for(snapshot(), body, today=services().clock.today(),
-                                   lang=current_lang(), translate=translate))
+    return respond(schemas.Eligibility, eligibility_for(
+        snapshot(), body, today=services().clock.today(), lang=current_lang(),
+        translate=translate))
 
 
 # The OpenAPI entry (webapp/api/openapi.py includes it). The questions are the cycle
@@ -129,6 +131,6 @@ OPENAPI_PATHS = {"/api/v1/eligibility": {"post": {
             "zone_id": {"type": "string", "description": "a zone of the answers' level "
                         "(instead of location)"}}}}}},
     "responses": {"200": {"description": "OK", "content": {"application/json": {
-        "schema": ref("Eligibility")}}},
+        "schema": ref(schemas.Eligibility)}}},
         "400": {"description": "Error", "content": {"application/json": {
-            "schema": ref("Error")}}}}}}}
+            "schema": ref(schemas.Error)}}}}}}}

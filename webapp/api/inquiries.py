@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 
 from admissions import inquiries, kb_search
 from admissions.answer import Translate
+from webapp.api import schemas
+from webapp.api.contract import respond
 from webapp.disclosure.limits import honeypot_filled, limit_lookups, limit_submissions
 from webapp.i18n import translate
 from webapp.serving.request_guard import refuse_nul
@@ -58,7 +60,7 @@ def hit_url(kind: str, code: str) -> str:
 @bp.get("/api/v1/faq/search")
 def api_faq_search():
     with services().sessions() as session:
-        return jsonify(faq_search(session, request.args, hit_url))
+        return respond(schemas.FaqHits, faq_search(session, request.args, hit_url))
 
 
 def _json_object() -> dict:
@@ -79,11 +81,12 @@ def api_submit_inquiry():
     data = {k: v if isinstance(v, str) else str(v) for k, v in data.items()
             if isinstance(v, (str, int, bool))}
     body = submit_inquiry(services().sessions, set(snapshot().schools), data, translate)
-    return jsonify(body), 201
+    return respond(schemas.Inquiry, body, 201)
 
 
 @bp.get("/api/v1/inquiries/<tracking>")
 @limit_lookups
 def api_inquiry_status(tracking: str):
     with services().sessions() as session:
-        return jsonify(inquiry_status(session, tracking, request.args, translate))
+        return respond(schemas.Inquiry, inquiry_status(session, tracking, request.args,
+                                                       translate))

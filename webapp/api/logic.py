@@ -1,4 +1,6 @@
-"""API v1 as plain functions of (snapshot, parameters) returning JSON-ready dicts.
+"""API v1 as plain functions of (snapshot, parameters) returning the domain's JSON-ready
+dicts; the views produce each response from its declared type (webapp/api/schemas.py).
+The encoded answers are made from the declared type here, once per cache entry.
 
 No Flask here, in the pygeoapi manner: the blueprint only passes the request's arguments.
 """
@@ -14,9 +16,12 @@ from admissions.service import (Snapshot, answer_address, answer_place, answer_p
 from gis.address import AddressQuery
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
-from webapp.api import params as p
 from gis.spreadsheet import csv_text
+from webapp.api import params as p
+from webapp.api import schemas
+from webapp.api.contract import plain
 from zones.errors import N_, InvalidParameter, NotFound
+from zones.model import LEVELS
 
 
 def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Translate
@@ -38,18 +43,45 @@ def lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str, translate: Tr
     return zones_only(answer) if lean else answer
 
 
+def lookup_data(answer: dict) -> dict:
+    """The answer as the declared `Lookup`, JSON-ready. A template's answer (composed
+    once, admissions/encoding.py) has slots, strings, where the location and the distances
+    go: they stand aside while the rest is converted, then go back in their place."""
+    slots = {}
+    if isinstance(answer.get("location"), str):
+        slots["location"] = answer["location"]
+        answer = {**answer, "location": None}
+    for level in LEVELS:
+        zones = answer[level]["zones"]
+        if any(isinstance(zone["distance_m"], str) for zone in zones):
+            slots[level] = [zone["distance_m"] for zone in zones]
+            answer = {**answer, level: {**answer[level], "zones": [
+                {**zone, "distance_m": 0.0} for zone in zones]}}
+    data = plain(schemas.Lookup, answer)
+    for name, held in slots.items():
+        if name == "location":
+            data["location"] = held
+        else:
+            for zone, distance in zip(data[name]["zones"], held, strict=True):
+                zone["distance_m"] = distance
+    return data
+
+
 def encoded_lookup(snapshot: Snapshot, args: Mapping[str, str], lang: str,
                    translate: Translate = _identity, cached_only: bool = False
                    ) -> EncodedAnswer | None:
-    """The same answer as `lookup`, as bytes composed once per zones found. With
-    `cached_only`, None unless it can be served without composing anything (the fast lane)."""
+    """The same answer as `lookup`, as the declared type's bytes composed once per zones
+    found. With `cached_only`, None unless it can be served without composing anything
+    (the fast lane)."""
     if p.chosen_place(args) is not None:  # a chosen candidate: composed, then encoded
         if cached_only:
             return None
-        return EncodedAnswer.of(lookup(snapshot, args, lang, translate), snapshot.zone_set.id)
+        return EncodedAnswer.of(lookup_data(lookup(snapshot, args, lang, translate)),
+                                snapshot.zone_set.id)
     return encoded_answer(snapshot, p.point_or_address(args, snapshot.profile),
                           levels=p.levels(args), lang=lang, translate=translate,
-                          lean=p.zones_only(args), cached_only=cached_only)
+                          lean=p.zones_only(args), cached_only=cached_only,
+                          shape=lookup_data)
 
 
 def encoded_zones_geojson(snapshot: Snapshot, args: Mapping[str, str],
@@ -58,7 +90,7 @@ def encoded_zones_geojson(snapshot: Snapshot, args: Mapping[str, str],
     if cached_only:
         return snapshot.encoded.peek(key)
     return snapshot.encoded.get(key, lambda: EncodedAnswer.of(
-        zones_geojson(snapshot, args), snapshot.zone_set.id))
+        plain(schemas.ZonesGeoJSON, zones_geojson(snapshot, args)), snapshot.zone_set.id))
 
 
 def encoded_district_geojson(snapshot: Snapshot, cached_only: bool = False
@@ -67,7 +99,7 @@ def encoded_district_geojson(snapshot: Snapshot, cached_only: bool = False
     if cached_only:
         return snapshot.encoded.peek(key)
     return snapshot.encoded.get(key, lambda: EncodedAnswer.of(
-        district_geojson(snapshot), snapshot.zone_set.id))
+        plain(schemas.DistrictGeoJSON, district_geojson(snapshot)), snapshot.zone_set.id))
 
 
 def zones_geojson(snapshot: Snapshot, args: Mapping[str, str]) -> dict:

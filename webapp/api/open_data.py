@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, Response, url_for
 
+from webapp.api import schemas
+from webapp.api.contract import encode, respond
 from webapp.services import public_versions, services, snapshot
 from webapp.serving.caching import cacheable
 from zones import exports, versions
@@ -36,14 +38,14 @@ def zone_versions():
     body = {"versions": [version_entry(v) for v in listed],
             "in_force_today": current.id if current else None, "today": today.isoformat(),
             "dataset": {"sample": snapshot().sample}}
-    return cacheable(jsonify(body), "versions")
+    return cacheable(respond(schemas.ZoneVersions, body), "versions")
 
 
 @bp.get("/api/v1/zone-versions/<version_id>")
 def zone_version(version_id: str):
     version = versions.find(public_versions(), version_id)
-    return cacheable(jsonify({"version": version_entry(version)}), version.id,
-                     _immutable(version))
+    return cacheable(respond(schemas.OneZoneVersion, {"version": version_entry(version)}),
+                     version.id, _immutable(version))
 
 
 def _filename(version_id: str, fmt: str) -> str:
@@ -60,7 +62,7 @@ def download(version_id: str, fmt: str):
         zone_set = versions.load_public(session, version)
     table = exports.version_csv(zone_set)  # also the content a GeoPackage is tagged by
     if fmt == "geojson":
-        body = jsonify(exports.version_geojson(zone_set)).get_data()
+        body = encode(schemas.ZonesGeoJSON, exports.version_geojson(zone_set))
     elif fmt == "csv":
         body = table.encode("utf-8")
     else:  # a GeoPackage carries the time it was written: tag it by its data instead

@@ -1,12 +1,14 @@
 """The OpenAPI 3.1 document of API v1: the paths and parameters, with every JSON body
-referring to the shapes declared once in webapp/api/schemas.py."""
+referring to the types declared once in webapp/api/schemas.py (the components are their
+JSON Schema, webapp/api/contract.py)."""
 from __future__ import annotations
 
 from webapp.api.eligibility import OPENAPI_PATHS as ELIGIBILITY_PATHS
 from webapp.api.open_data_openapi import OPEN_DATA_PATHS
-from webapp.api.schemas import COMPONENTS, ref
+from webapp.api import schemas as s
+from webapp.api.contract import components, ref
 
-ERROR = ref("Error")
+ERROR = ref(s.Error)
 
 
 def _param(name: str, description: str, schema: dict, required: bool = False) -> dict:
@@ -42,16 +44,16 @@ HOTLINE_PATHS = {
                        _param("kind", "faq, policy or both (comma-separated)",
                               {"type": "string"}),
                        _param("limit", "1-50, default 10", {"type": "integer"})],
-        "responses": _responses(ref("FaqHits"), 400)}},
+        "responses": _responses(ref(s.FaqHits), 400)}},
     "/api/v1/inquiries": {"post": {
         "summary": "Submit an inquiry or complaint (rate-limited); returns the tracking number",
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": {"type": "object", "properties": INQUIRY_FIELDS,
                                             "required": ["kind", "content", "caller_name",
                                                          "caller_phone"]}}}},
-        "responses": {**_responses(ref("Inquiry"), 400, 429), "201": {
+        "responses": {**_responses(ref(s.Inquiry), 400, 429), "201": {
             "description": "Received",
-            "content": {"application/json": {"schema": ref("Inquiry")}}}}}},
+            "content": {"application/json": {"schema": ref(s.Inquiry)}}}}}},
     "/api/v1/inquiries/{tracking}": {"get": {
         "summary": "Status and public history; the same 404 for an unknown number or wrong "
                    "digits (rate-limited)",
@@ -59,7 +61,7 @@ HOTLINE_PATHS = {
                         "schema": {"type": "string", "example": "EDJY-2027-000123"}},
                        _param("phone_last4", "last 4 digits of the caller's phone",
                               {"type": "string", "pattern": "^[0-9]{4}$"}, required=True)],
-        "responses": _responses(ref("Inquiry"), 404, 429)}},
+        "responses": _responses(ref(s.Inquiry), 404, 429)}},
 }
 
 
@@ -95,35 +97,35 @@ def openapi_document() -> dict:
                     _param("on", "answer from the zone version in force that day "
                            "(YYYY-MM-DD, a scheduled one too); today's when absent",
                            {"type": "string", "format": "date"})],
-                "responses": _responses(ref("Lookup"), 400, 503)}},
+                "responses": _responses(ref(s.Lookup), 400, 503)}},
             "/api/v1/addresses/suggest": {"get": {
                 "summary": "Up to 10 ranked address suggestions while typing (from the "
                            "second character; typos, aliases and pinyin tolerated)",
                 "parameters": [_param("q", "what has been typed so far",
                                       {"type": "string", "minLength": 1, "maxLength": 200},
                                       required=True)],
-                "responses": _responses(ref("Suggestions"), 400)}},
+                "responses": _responses(ref(s.Suggestions), 400)}},
             "/api/v1/zones.geojson": {"get": {
                 "summary": "The published zones as GeoJSON", "parameters": [LEVEL],
-                "responses": _responses(ref("ZonesGeoJSON"), 400)}},
+                "responses": _responses(ref(s.ZonesGeoJSON), 400)}},
             "/api/v1/district.geojson": {"get": {
                 "summary": "The district outline",
-                "responses": _responses(ref("FeatureCollection"))}},
+                "responses": _responses(ref(s.DistrictGeoJSON))}},
             "/api/v1/schools": {"get": {"summary": "All schools", "parameters": [LEVEL],
-                                        "responses": _responses(ref("Schools"), 400)}},
+                                        "responses": _responses(ref(s.Schools), 400)}},
             "/api/v1/schools/{code}": {"get": {
                 "summary": "One school",
                 "parameters": [{"name": "code", "in": "path", "required": True,
                                 "schema": {"type": "string"}}],
-                "responses": _responses(ref("OneSchool"), 404)}},
+                "responses": _responses(ref(s.OneSchool), 404)}},
             **HOTLINE_PATHS,
             **ELIGIBILITY_PATHS,
             **OPEN_DATA_PATHS,
             "/healthz": {"get": {"summary": "Health and the published version",
-                                 "responses": {**_responses(ref("Health")), "503": {
+                                 "responses": {**_responses(ref(s.Health)), "503": {
                                      "description": "No zone version can be served",
                                      "content": {"application/json": {
-                                         "schema": ref("Health")}}}}}},
+                                         "schema": ref(s.Health)}}}}}},
         },
-        "components": {"schemas": COMPONENTS},
+        "components": {"schemas": components(s.RESPONSE_TYPES, s.EXAMPLES)},
     }

@@ -6,7 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp.api import logic
+from webapp.api import logic, schemas
+from webapp.api.contract import respond
 from webapp.api.openapi import openapi_document
 from webapp.serving.compression import wants_gzip
 from webapp.serving.fast_lane import GEOJSON, GEOJSON_CACHE, JSON, encoded_parts
@@ -63,7 +64,7 @@ def lookup_batch():
         response = Response(logic.batch_csv(answers), content_type="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = 'attachment; filename="lookup-batch.csv"'
         return response
-    return jsonify({"rows": [a.to_dict() for a in answers], **meta})
+    return respond(schemas.BatchLookup, {"rows": [a.to_dict() for a in answers], **meta})
 
 
 def _encoded(answer: EncodedAnswer, mimetype: str = JSON,
@@ -83,7 +84,7 @@ def _geojson(answer: EncodedAnswer):
 
 @bp.get("/api/v1/addresses/suggest")
 def suggest_addresses():
-    return jsonify(logic.suggest(snapshot(), request.args))
+    return respond(schemas.Suggestions, logic.suggest(snapshot(), request.args))
 
 
 @bp.get("/api/v1/zones.geojson")
@@ -98,12 +99,12 @@ def district_geojson():
 
 @bp.get("/api/v1/schools")
 def schools():
-    return jsonify(logic.schools(snapshot(), request.args, translate))
+    return respond(schemas.Schools, logic.schools(snapshot(), request.args, translate))
 
 
 @bp.get("/api/v1/schools/<code>")
 def school(code: str):
-    return jsonify(logic.school(snapshot(), code, translate))
+    return respond(schemas.OneSchool, logic.school(snapshot(), code, translate))
 
 
 @bp.get("/api/openapi.json")
@@ -129,4 +130,4 @@ def healthz():
     # Lookups are served from memory, so a database outage degrades but does not stop us.
     status = "ok" if database == "ok" and version else "degraded" if version else "down"
     body = {"status": status, "database": database, "published_version": version}
-    return jsonify(body), 503 if version is None else 200
+    return respond(schemas.Health, body, 503 if version is None else 200)

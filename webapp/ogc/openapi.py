@@ -1,34 +1,12 @@
 """The OpenAPI 3.0 definition of /ogc/ (the OGC "OpenAPI 3.0" conformance class), built
-from the same constants the logic uses, so limits and collections cannot drift."""
+from the same constants the logic uses, so limits and collections cannot drift; its
+schemas are the types every /ogc/ document is produced from (webapp/ogc/shapes.py)."""
 from __future__ import annotations
 
-from webapp.ogc import logic
+from webapp.api.contract import components, openapi_30, ref
+from webapp.ogc import logic, shapes
 
-_EXCEPTION = {"type": "object", "required": ["code"],
-              "properties": {"code": {"type": "string"}, "description": {"type": "string"}}}
-_LINK = {"type": "object", "required": ["href", "rel"],
-         "properties": {"href": {"type": "string"}, "rel": {"type": "string"},
-                        "type": {"type": "string"}, "title": {"type": "string"}}}
-_LINKS = {"type": "array", "items": {"$ref": "#/components/schemas/link"}}
-_FEATURE = {"type": "object", "required": ["type", "geometry", "properties"],
-            "properties": {"type": {"type": "string", "enum": ["Feature"]},
-                           "id": {"type": "string"},
-                           "geometry": {"type": "object", "nullable": True},
-                           "properties": {"type": "object", "nullable": True},
-                           "links": _LINKS}}
-_FEATURES = {"type": "object", "required": ["type", "features"],
-             "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
-                            "features": {"type": "array",
-                                         "items": {"$ref": "#/components/schemas/feature"}},
-                            "links": _LINKS, "timeStamp": {"type": "string",
-                                                           "format": "date-time"},
-                            "numberMatched": {"type": "integer", "minimum": 0},
-                            "numberReturned": {"type": "integer", "minimum": 0}}}
-_COLLECTION = {"type": "object", "required": ["id", "links"],
-               "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                              "description": {"type": "string"}, "links": _LINKS,
-                              "extent": {"type": "object"}, "itemType": {"type": "string"},
-                              "crs": {"type": "array", "items": {"type": "string"}}}}
+_EXCEPTION = {"application/json": {"schema": ref(shapes.OgcException)}}
 
 
 def _param(name: str, schema: dict, where: str = "query", required: bool = False,
@@ -60,17 +38,21 @@ def _refs(*names: str) -> list[dict]:
     return [{"$ref": f"#/components/parameters/{n}"} for n in names]
 
 
-def _get(summary: str, schema: str, media_type: str, params: list[str],
+def _get(summary: str, schema: dict, media_type: str, params: list[str],
          missing: bool = False) -> dict:
     responses = {"200": {"description": summary, "content": {
-                     media_type: {"schema": {"$ref": f"#/components/schemas/{schema}"}},
+                     media_type: {"schema": schema},
                      "text/html": {"schema": {"type": "string"}}}},
-                 "400": {"description": "invalid parameter", "content": {
-                     "application/json": {"schema": {"$ref": "#/components/schemas/exception"}}}}}
+                 "400": {"description": "invalid parameter", "content": _EXCEPTION}}
     if missing:
-        responses["404"] = {"description": "no such collection or feature", "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/exception"}}}}
+        responses["404"] = {"description": "no such collection or feature",
+                            "content": _EXCEPTION}
     return {"get": {"summary": summary, "parameters": _refs(*params), "responses": responses}}
+
+
+def _any(*types: type) -> dict:
+    """One collection's type, whichever `collectionId` names."""
+    return {"anyOf": [ref(t) for t in types]}
 
 
 def ogc_openapi(base: str) -> dict:
@@ -80,35 +62,24 @@ def ogc_openapi(base: str) -> dict:
         "info": {"title": "Xuequ open data (OGC API – Features)", "version": "1.0.0"},
         "servers": [{"url": base}],
         "paths": {
-            "/": _get("landing page", "landing", logic.JSON, common),
-            "/conformance": _get("conformance classes", "conformance", logic.JSON, common),
-            "/collections": _get("collections", "collections", logic.JSON, common),
-            "/collections/{collectionId}": _get("a collection", "collection", logic.JSON,
-                                                ["collectionId", *common], True),
+            "/": _get("landing page", ref(shapes.Landing), logic.JSON, common),
+            "/conformance": _get("conformance classes", ref(shapes.Conformance), logic.JSON,
+                                 common),
+            "/collections": _get("collections", ref(shapes.Collections), logic.JSON, common),
+            "/collections/{collectionId}": _get("a collection", ref(shapes.Collection),
+                                                logic.JSON, ["collectionId", *common], True),
             "/collections/{collectionId}/items": _get(
-                "features", "featureCollection", logic.GEOJSON,
+                "features", _any(shapes.SchoolItems, shapes.ZoneItems, shapes.DistrictItems),
+                logic.GEOJSON,
                 ["collectionId", "bbox", "limit", "offset", "datetime", *common], True),
             "/collections/{collectionId}/items/{featureId}": _get(
-                "one feature", "feature", logic.GEOJSON,
+                "one feature", _any(shapes.SchoolFeature, shapes.ZoneFeature,
+                                    shapes.DistrictFeature), logic.GEOJSON,
                 ["collectionId", "featureId", "datetime", *common], True),
         },
         "components": {
             "parameters": PARAMETERS,
-            "schemas": {
-                "link": _LINK, "exception": _EXCEPTION, "feature": _FEATURE,
-                "featureCollection": _FEATURES, "collection": _COLLECTION,
-                "landing": {"type": "object", "required": ["links"],
-                            "properties": {"title": {"type": "string"},
-                                           "description": {"type": "string"},
-                                           "links": _LINKS}},
-                "conformance": {"type": "object", "required": ["conformsTo"],
-                                "properties": {"conformsTo": {"type": "array",
-                                                              "items": {"type": "string"}},
-                                               "links": _LINKS}},
-                "collections": {"type": "object", "required": ["links", "collections"],
-                                "properties": {"links": _LINKS, "collections": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/components/schemas/collection"}}}},
-            },
+            "schemas": {name: openapi_30(schema) for name, schema in components(
+                shapes.RESPONSE_TYPES, shapes.EXAMPLES).items()},
         },
     }

@@ -6,7 +6,8 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.errors import status_for
 from webapp.i18n import error_message, translate
-from webapp.ogc import logic
+from webapp.api.contract import respond
+from webapp.ogc import logic, shapes
 from webapp.ogc.openapi import ogc_openapi
 from webapp.services import public_versions, services, snapshot, snapshot_for
 from webapp.serving.caching import cacheable
@@ -33,16 +34,16 @@ def _wants_html() -> bool:
     return best == logic.HTML
 
 
-def _respond(body: dict, media_type: str, kind: str, version: PublicVersion | None = None,
-             **context):
-    """JSON or HTML, tagged with the zone version it comes from (the published one when
-    none was chosen); a version whose time is over is cached for good."""
+def _respond(body: dict, shape: type, media_type: str, kind: str,
+             version: PublicVersion | None = None, **context):
+    """JSON (produced as its declared type, webapp/ogc/shapes.py) or HTML, tagged with the
+    zone version it comes from (the published one when none was chosen); a version whose
+    time is over is cached for good."""
     if _wants_html():
         response = make_response(render_template("ogc/page.html", body=body, kind=kind,
                                                  titles=logic.COLLECTIONS, **context))
     else:
-        response = jsonify(body)
-        response.mimetype = media_type
+        response = respond(shape, body, mimetype=media_type)
     stamp = body.get("timeStamp")
     if version is None:
         return cacheable(response, snapshot().zone_set.id, volatile=stamp)
@@ -55,9 +56,8 @@ def _ogc_error(status: int, description: str):
         return render_template("error.html", status=status,
                                error={"code": OGC_ERROR_CODES.get(status, "Error"),
                                       "message": description}), status
-    response = jsonify({"code": OGC_ERROR_CODES.get(status, "NoApplicableCode"),
-                        "description": description})
-    return response, status
+    code = OGC_ERROR_CODES.get(status, "NoApplicableCode")
+    return respond(shapes.OgcException, {"code": code, "description": description}, status)
 
 
 @bp.errorhandler(XuequError)
@@ -89,13 +89,15 @@ def _table(collection_id: str, args) -> tuple[logic.FeatureTable, PublicVersion 
 def landing():
     logic.check_params(request.args, logic.COMMON_PARAMS)
     title = translate(N_("%(name)s 学校与学区开放数据")) % {"name": snapshot().district_name}
-    return _respond(logic.landing(_base(), title, translate), logic.JSON, "landing")
+    return _respond(logic.landing(_base(), title, translate), shapes.Landing, logic.JSON,
+                    "landing")
 
 
 @bp.get("/ogc/conformance")
 def conformance():
     logic.check_params(request.args, logic.COMMON_PARAMS)
-    return _respond(logic.conformance(_base(), translate), logic.JSON, "conformance")
+    return _respond(logic.conformance(_base(), translate), shapes.Conformance, logic.JSON,
+                    "conformance")
 
 
 @bp.get("/ogc/api")
@@ -110,7 +112,7 @@ def api():
 def collections():
     logic.check_params(request.args, logic.COMMON_PARAMS)
     return _respond(logic.collections(_base(), snapshot(), public_versions(), translate),
-                    logic.JSON, "collections")
+                    shapes.Collections, logic.JSON, "collections")
 
 
 @bp.get("/ogc/collections/<collection_id>")
@@ -118,7 +120,7 @@ def collection(collection_id: str):
     logic.check_collection(collection_id)
     logic.check_params(request.args, logic.COMMON_PARAMS)
     return _respond(logic.collection(_base(), collection_id, snapshot(), public_versions(),
-                                     translate), logic.JSON, "collection")
+                                     translate), shapes.Collection, logic.JSON, "collection")
 
 
 @bp.get("/ogc/collections/<collection_id>/items")
@@ -128,7 +130,8 @@ def items(collection_id: str):
     table, version = _table(collection_id, request.args)
     body = logic.items(_base(), collection_id, table, request.args,
                        services().clock.now(), translate)
-    return _respond(body, logic.GEOJSON, "items", version, collection_id=collection_id)
+    return _respond(body, shapes.ITEMS[collection_id], logic.GEOJSON, "items", version,
+                    collection_id=collection_id)
 
 
 @bp.get("/ogc/collections/<collection_id>/items/<feature_id>")
@@ -137,7 +140,8 @@ def item(collection_id: str, feature_id: str):
     logic.check_params(request.args, logic.ITEM_PARAMS)
     table, version = _table(collection_id, request.args)
     body = logic.item(_base(), collection_id, table, feature_id, request.args, translate)
-    return _respond(body, logic.GEOJSON, "item", version, collection_id=collection_id)
+    return _respond(body, shapes.FEATURE[collection_id], logic.GEOJSON, "item", version,
+                    collection_id=collection_id)
 
 
 @bp.get("/gk/open-data")
