@@ -104,14 +104,17 @@ class Template:
         last = len(self.segments) - 1
         self._deflated = [_deflate(s, final=i == last) for i, s in enumerate(self.segments)]
 
-    def fill(self, values: dict[str, bytes]) -> EncodedAnswer:
-        """`values` are the slots' JSON fragments, by slot name."""
+    def fill(self, values: dict[str, bytes], volatile: frozenset[str] = frozenset()
+             ) -> EncodedAnswer:
+        """`values` are the slots' JSON fragments, by slot name; `volatile` slots (the time
+        a response was made) are left out of the ETag."""
         ordered = [values[name] for name in self.slots]
         pieces = [self.segments[0]]
         for value, segment in zip(ordered, self.segments[1:], strict=True):
             pieces.append(value)
             pieces.append(segment)
-        etag = f"{self.digest}-{_digest(*ordered)}"
+        tagged = [v for name, v in zip(self.slots, ordered, strict=True) if name not in volatile]
+        etag = f"{self.digest}-{_digest(*tagged)}"
         return EncodedAnswer(b"".join(pieces), etag, self, ordered)
 
     def gzip(self, ordered: list[bytes], plain: bytes) -> bytes:

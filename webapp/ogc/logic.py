@@ -316,8 +316,12 @@ def items(base: str, collection_id: str, table: FeatureTable, args: Mapping[str,
             "features": [table.features[i] for i in page.tolist()],
             "links": links, "numberMatched": int(len(matched)),
             "numberReturned": int(len(page)),
-            "timeStamp": now.astimezone(dt.UTC).isoformat(timespec="seconds").replace(
-                "+00:00", "Z")}
+            "timeStamp": timestamp(now)}
+
+
+def timestamp(now: dt.datetime) -> str:
+    """A response's `timeStamp`: UTC, to the second."""
+    return now.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def item(base: str, collection_id: str, table: FeatureTable, feature_id: str,

@@ -1,16 +1,19 @@
 """The thin Flask layer of OGC API – Features under /ogc/ (logic in webapp/ogc/logic.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, make_response, render_template, request
+from flask import Blueprint, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.errors import status_for
-from webapp.i18n import error_message, translate
-from webapp.api.contract import respond
+from admissions.encoding import Template, encode_fragment, slot
+from webapp.i18n import current_lang, error_message, translate
+from webapp.api.contract import plain, respond
 from webapp.ogc import logic, shapes
 from webapp.ogc.openapi import ogc_openapi
 from webapp.services import public_versions, services, snapshot, snapshot_for
-from webapp.serving.caching import cacheable
+from webapp.serving.caching import IMMUTABLE, REVALIDATE, cacheable
+from webapp.serving.compression import wants_gzip
+from webapp.serving.fast_lane import encoded_parts
 from zones.errors import N_, NotFound, XuequError
 from zones.model import ZONE_SET_STATUS_LABELS
 from zones.versions import PublicVersion
@@ -128,10 +131,40 @@ def items(collection_id: str):
     logic.check_collection(collection_id)
     logic.check_params(request.args, logic.ITEMS_PARAMS)
     table, version = _table(collection_id, request.args)
+    if not _wants_html():
+        return _encoded_items(collection_id, table, version)
     body = logic.items(_base(), collection_id, table, request.args,
                        services().clock.now(), translate)
     return _respond(body, shapes.ITEMS[collection_id], logic.GEOJSON, "items", version,
                     collection_id=collection_id)
+
+
+def _encoded_items(collection_id: str, table: logic.FeatureTable,
+                   version: PublicVersion | None):
+    """A page of features as GeoJSON, encoded once per version, query and language (GIS
+    clients page through the same URLs again and again); only `timeStamp` is new each
+    time, and it is left out of the ETag."""
+    version_id = version.id if version else snapshot().zone_set.id
+    key = ("ogc-items", collection_id, version_id, _base(), current_lang(),
+           tuple(sorted(request.args.items(multi=True))))
+
+    def build() -> Template:
+        body = logic.items(_base(), collection_id, table, request.args,
+                           services().clock.now(), translate)
+        return Template(plain(shapes.ITEMS[collection_id], {**body,
+                                                             "timeStamp": slot("timeStamp")}),
+                        version_id)
+    template = snapshot().encoded.get(key, build)
+    answer = template.fill({"timeStamp": encode_fragment(logic.timestamp(services().clock.now()))},
+                           volatile=frozenset({"timeStamp"}))
+    immutable = version is not None and version.immutable(services().clock.today())
+    conditional = request.if_none_match if "If-None-Match" in request.headers else None
+    status, headers, body = encoded_parts(answer, wants_gzip(), conditional, logic.GEOJSON,
+                                          IMMUTABLE if immutable else REVALIDATE)
+    response = Response(body, status=status, headers=headers, mimetype=logic.GEOJSON)
+    response.vary.add("Accept")
+    response.vary.add("Accept-Language")
+    return response
 
 
 @bp.get("/ogc/collections/<collection_id>/items/<feature_id>")
