@@ -10,7 +10,8 @@ from pathlib import Path
 
 from gis.vector_io import VectorFileError, VectorUpload, read_upload
 from zones.errors import InvalidData
-from zones.mapping import FieldMapping, guess_mapping, zones_from_frame
+from zones.mapping import (FieldMapping, guess_mapping, resolve_school_names, school_names_of,
+                           zones_from_frame)
 from zones.impact import impact
 from zones.model import Zone, ZoneSet
 from zones.partial import DEFAULT_MAX_MOVED_SHARE, carry_over, level_findings, moved_finding
@@ -44,13 +45,17 @@ def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: boo
     """Map, complete from the published version (zones.partial) and validate; with
     `fix`, invalid geometry is repaired first. A clean result is also compared with the
     published version: whole levels replaced or many addresses moved need acceptance."""
-    zones = map_fields(upload, mapping)
+    fields = FieldMapping.from_dict(mapping, upload.columns)
+    zones, name_findings = resolve_school_names(
+        zones_from_frame(upload.frame, fields), school_names_of(upload.frame, fields),
+        reference.schools)
     if fix:
         zones = repair(zones)
     zones, notes = carry_over(zones, reference.published, bool(mapping.get("address_rules")))
     report = validate(zones, reference.schools, reference.district, reference.places,
                       time_limit_s=time_limit_s, progress=progress)
     report.notes = notes
+    report.findings[:0] = name_findings
     if not fix:
         report.findings[:0] = [unclosed_ring(zones[row]) for row in upload.unclosed_rows]
     if report.ok and reference.published is not None:
