@@ -67,8 +67,10 @@ def test_an_unknown_name_is_a_finding_naming_the_row(own_app, tmp_path):
 
 def test_a_name_of_two_schools_is_a_finding():
     square = shapely.box(125.3, 43.8, 125.31, 43.81)
-    schools = {"A1": School("A1", "东风小学", "primary"), "A2": School("A2", "东风 小学", "primary"),
-               "B1": School("B1", "红旗学校", "primary"), "B2": School("B2", "红旗学校", "middle")}
+    schools = {"A1": School("A1", "东风小学", "primary"),
+               "A2": School("A2", "东风 小学", "primary"),
+               "B1": School("B1", "红旗学校", "primary"),
+               "B2": School("B2", "红旗学校", "middle")}
     zones = [Zone("Z1", "primary", (), "direct", "x", square),
              Zone("Z2", "primary", (), "direct", "x", square),
              Zone("Z3", "primary", ("C9",), "direct", "x", square)]
