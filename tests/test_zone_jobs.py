@@ -98,8 +98,11 @@ def test_the_page_shows_progress_without_javascript(two_workers):
     editor = signed_in(app, "editor")
     token = upload(editor, gbk_shapefile_zip(folder / "..", redrawn_zones(), name="wait")
                    ).headers["Location"].rstrip("/").split("/")[-1]
-    job_id = jobs.create(sessions, token, "someone", jobs.JobInputs(
+    job_id, new = jobs.create(sessions, token, "someone", jobs.JobInputs(
         Path("x"), "wait.zip", {}, {}, False, 20.0, 0.2, None))
+    again, second = jobs.create(sessions, token, "someone", jobs.JobInputs(
+        Path("x"), "wait.zip", {}, {}, False, 20.0, 0.2, None))
+    assert new and (again, second) == (job_id, False)  # a second click: the same job
     html = editor.get(f"/staff/zones/checks/{job_id}/").get_data(as_text=True)
     assert '<meta http-equiv="refresh"' in html and "<progress" in html
     assert "排队等候" in html and f'href="/staff/zones/checks/{job_id}/"' in html
@@ -111,13 +114,24 @@ def test_a_job_whose_worker_died_shows_as_failed(two_workers):
     editor = signed_in(other, "editor")
     token = upload(editor, gbk_shapefile_zip(folder / "..", redrawn_zones(), name="dead")
                    ).headers["Location"].rstrip("/").split("/")[-1]
-    job_id = jobs.create(sessions, token, "someone", jobs.JobInputs(
+    job_id, _ = jobs.create(sessions, token, "someone", jobs.JobInputs(
         Path("x"), "dead.zip", {}, {}, False, 20.0, 0.2, None))
     long_ago = utcnow() - dt.timedelta(minutes=10)
     assert jobs._set(sessions, job_id, ("queued",), state="running", started_at=long_ago)
     status = editor.get(f"/staff/zones/checks/{job_id}/status.json").get_json()
     assert status["state"] == "failed" and "服务进程已停止" in status["message"]
     assert "重新校验" in editor.get(f"/staff/zones/checks/{job_id}/").get_data(as_text=True)
+
+
+def test_jobs_finished_over_a_day_ago_are_forgotten(two_workers):
+    app, _, _ = two_workers
+    sessions = app.extensions["xuequ"].sessions
+    inputs = jobs.JobInputs(Path("x"), "old.zip", {}, {}, False, 20.0, 0.2, None)
+    old, _ = jobs.create(sessions, "a" * 32, "someone", inputs)
+    jobs._set(sessions, old, ("queued",), state="failed",
+              created_at=utcnow() - dt.timedelta(days=2))
+    jobs.create(sessions, "b" * 32, "someone", inputs)
+    assert jobs.get(sessions, old) is None
 
 
 def huge_zone_file(tmp_path) -> Path:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.clock import utcnow
@@ -30,6 +30,7 @@ from zones import intake, workflow
 from zones.child import ChildFailed, TimeLimitExceeded, run_limited
 from zones.errors import N_, InvalidData, XuequError
 from zones.job_tables import ValidationJobRow
+from zones.uploads import KEEP_SECONDS
 from zones.model import AddressRule, Zone
 from zones.validation import Report
 
@@ -79,23 +80,36 @@ def zones_from_bytes(data: bytes) -> list[Zone]:
             for z in json.loads(gzip.decompress(data))]
 
 
-def create(sessions: sessionmaker, token: str, actor: str, inputs: JobInputs) -> str:
-    job_id = uuid.uuid4().hex
+def create(sessions: sessionmaker, token: str, actor: str, inputs: JobInputs
+           ) -> tuple[str, bool]:
+    """A new queued job, or the unfinished one that checks the same upload the same way
+    (a second click on 校验 does not start a second child): its id, and whether it is new.
+    Jobs finished more than a day ago go, as their uploads do (zones.uploads)."""
+    recorded = {"limit_s": inputs.limit_s, "options": inputs.options,
+                "filename": inputs.filename, "mapping": inputs.mapping, "fix": inputs.fix}
     with sessions.begin() as session:
+        session.execute(delete(ValidationJobRow).where(
+            ValidationJobRow.state.in_(FINISHED),
+            ValidationJobRow.created_at < utcnow() - dt.timedelta(seconds=KEEP_SECONDS)))
+        same = next((row.id for row in session.scalars(select(ValidationJobRow).where(
+            ValidationJobRow.upload_token == token,
+            ValidationJobRow.state.in_(("queued", "running"))))
+            if row.inputs == recorded and not _is_stale(row, utcnow())), None)
+        if same is not None:
+            return same, False
+        job_id = uuid.uuid4().hex
         percent, label = STEPS["queued"]
-        session.add(ValidationJobRow(
-            id=job_id, state="queued", progress=percent, step=label, created_by=actor,
-            upload_token=token, inputs={"limit_s": inputs.limit_s, "options": inputs.options,
-                                        "filename": inputs.filename,
-                                        "mapping": inputs.mapping, "fix": inputs.fix}))
-    return job_id
+        session.add(ValidationJobRow(id=job_id, state="queued", progress=percent, step=label,
+                                     created_by=actor, upload_token=token, inputs=recorded))
+    return job_id, True
 
 
 def start(sessions: sessionmaker, token: str, actor: str, inputs: JobInputs) -> str:
     """Create the job and run it on a thread of this process; returns its id at once."""
-    job_id = create(sessions, token, actor, inputs)
-    threading.Thread(target=run, args=(sessions, job_id, inputs), daemon=True,
-                     name=f"validation-{job_id[:8]}").start()
+    job_id, new = create(sessions, token, actor, inputs)
+    if new:
+        threading.Thread(target=run, args=(sessions, job_id, inputs), daemon=True,
+                         name=f"validation-{job_id[:8]}").start()
     return job_id
 
 
