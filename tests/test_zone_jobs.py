@@ -177,3 +177,32 @@ def test_the_cli_applies_the_same_limit(hasty_app, tmp_path):
                                                       "--id", "bad"])
     assert result.exit_code != 0 and "校验超过了 0.2 秒的时间限制" in result.output
     assert "Traceback" not in result.output and state(hasty_app) == before
+
+
+def test_two_workers_on_postgresql_share_a_job(tmp_path):
+    """The same on the scale-out store: a job a worker ran, read and saved by another."""
+    import sqlalchemy as sa
+
+    from tests.test_storage import POSTGRES_URL, postgres_schema
+    schema, url = postgres_schema()
+    apps = [build_app(tmp_path, DATABASE_URL=url),
+            build_app(tmp_path, DATABASE_URL=url, AUTO_LOAD_SAMPLE=False)]
+    try:
+        first, second = (signed_in(app, "editor") for app in apps)
+        mapping_url = upload(first, gbk_shapefile_zip(tmp_path, redrawn_zones())
+                             ).headers["Location"]
+        form = mapping_form(first.get(mapping_url).get_data(as_text=True))
+        check_url = first.post(mapping_url, data={**form, "action": "validate"}
+                               ).headers["Location"]
+        assert wait_for_check(second, check_url)["state"] == "done"
+        page = second.get(check_url).get_data(as_text=True)
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        saved = second.post(check_url, data={"csrf_token": csrf, "action": "save",
+                                             "zone_set_id": "pg-v2"})
+        assert saved.status_code == 302
+        assert first.get("/staff/zones/pg-v2/").status_code == 200
+    finally:
+        for app in apps:
+            app.extensions["xuequ"].engine.dispose()
+        with sa.create_engine(POSTGRES_URL).begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
