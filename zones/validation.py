@@ -2,8 +2,10 @@
 carries a location (WGS84) for the map, and is JSON-able. Areas are m² in the district's
 3-degree Gauss-Kruger zone.
 
-Validation runs against a deadline: a hostile or absurd file (a million vertices) stops at
-the time limit with a blocking `timed_out` finding instead of tying up a worker.
+Validation runs against a deadline, checked between steps: a hostile or absurd file (a
+million vertices) stops at the time limit with a blocking `timed_out` finding. One slow
+call is not stopped by it: staff checks therefore run in a child process that is killed at
+the limit (zones.child, zones.jobs).
 """
 from __future__ import annotations
 
