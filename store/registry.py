@@ -10,6 +10,7 @@ import admissions.knowledge  # noqa: F401  FAQ, policies, revisions, search inde
 import admissions.results  # noqa: F401  admission results families look up
 import admissions.tables  # noqa: F401  admission cycles
 import zones.audit  # noqa: F401  audit log
+import zones.job_tables  # noqa: F401  background validation jobs
 import zones.notice_tables  # noqa: F401  公示 notices and comments
 import zones.tables  # noqa: F401  dataset meta, district, schools, zone sets, zones, gazetteer
 from store.db import Base

@@ -53,7 +53,9 @@ def test_gbk_shapefile_from_upload_to_rollback(browser, flow_server, tmp_path):
         assert "兴隆路以南" in staff.inner_text("#preview")  # GBK attributes, decoded
         assert staff.input_value("#map-zone_id") == "学区编号"
         staff.click("button[value=validate]")
+        # The check's own page: a progress bar, then (polled by script) the report.
         assert "0 个必须修正的问题" in staff.inner_text("#report-summary")
+        assert "/staff/zones/checks/" in staff.url
         screenshot(staff, "issue5-validation")
         staff.fill("#zone_set_id", "browser-v2")
         staff.click("button[value=save]")

@@ -110,7 +110,7 @@ COVERED = {
     "staff_zones.impact_json", "staff_zones.put_on_notice", "staff_zones.publish",
     "staff_zones.schedule", "staff_zones.zones_geojson", "staff_zones.audit_log",
     "staff_zones.rollback", "staff_zones.upload", "staff_zones.mapping",
-    "staff_zones.comment_answered",
+    "staff_zones.comment_answered", "staff_zones.check", "staff_zones.check_status",
     "static", "vendor.leaflet_file",
     "public.favicon", "printing.print_answer", "schools.school_page", "mapdata.map_data",
     # open data: fuzzed in tests/test_open_data_fuzz.py (the batch: tests/test_batch_lookup.py)
@@ -424,7 +424,8 @@ def test_staff_zone_pages_never_fail(app, staff, pairs):
     for path in ("/staff/zones/", "/staff/zones/audit", "/staff/zones/nothing/",
                  "/staff/zones/nothing/comments", "/staff/zones/nothing/impact",
                  "/staff/zones/nothing/download.geojson", "/staff/zones/nothing/download.exe",
-                 "/staff/zones/upload/" + "0" * 32, "/staff/zones/upload/..%2F"):
+                 "/staff/zones/upload/" + "0" * 32, "/staff/zones/upload/..%2F",
+                 "/staff/zones/checks/" + "0" * 32 + "/", "/staff/zones/checks/..%2F/"):
         check_html(client.get(path, query_string=MultiDict(pairs)))
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.test_staff_zones import build_app, mapping_form, signed_in, upload
+from tests.test_staff_zones import build_app, check, mapping_form, save, signed_in, upload
 from tests.zone_files import gbk_shapefile_zip, redrawn_zones
 
 
@@ -37,8 +37,7 @@ def test_a_missing_required_column_marks_that_select(mapping):
 
 def test_a_bad_version_id_keeps_the_report_and_marks_the_field(mapping):
     editor, url, form = mapping
-    response = editor.post(url, data={**form, "action": "save", "zone_set_id": "../v2",
-                                      "label": "2028 调整"})
+    response = save(editor, url, form, zone_set_id="../v2", label="2028 调整")
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="report-summary"' in html
     assert marked(html, "zone_set_id") and 'value="2028 调整"' in html
@@ -46,23 +45,22 @@ def test_a_bad_version_id_keeps_the_report_and_marks_the_field(mapping):
 
 def test_a_taken_version_id_is_refused_on_the_form(mapping):
     editor, url, form = mapping
-    first = editor.post(url, data={**form, "action": "save", "zone_set_id": "dup-v2"})
+    first = save(editor, url, form, zone_set_id="dup-v2")
     assert first.status_code == 302
-    again = editor.post(url, data={**form, "action": "save", "zone_set_id": "dup-v2"})
+    again = save(editor, url, form, zone_set_id="dup-v2")
     assert again.status_code == 400 and marked(again.get_data(as_text=True), "zone_set_id")
 
 
 def test_a_malformed_effective_date_is_a_field_error_not_a_500(mapping):
     editor, url, form = mapping
-    response = editor.post(url, data={**form, "action": "save", "zone_set_id": "date-v2",
-                                      "effective_from": "2028-02-30"})
+    response = save(editor, url, form, zone_set_id="date-v2", effective_from="2028-02-30")
     assert response.status_code == 400
     assert marked(response.get_data(as_text=True), "effective_from")
 
 
 def test_the_validation_map_gets_every_uploaded_zone(mapping):
     editor, url, form = mapping
-    html = editor.post(url, data={**form, "action": "validate"}).get_data(as_text=True)
+    html = check(editor, url, form)[1].get_data(as_text=True)
     zones = json.loads(re.search(r'<script type="application/json" id="uploaded-zones">(.*?)'
                                  r'</script>', html, re.S).group(1))
     levels = {f["properties"]["level"] for f in zones["features"]}

@@ -55,6 +55,40 @@ def mapping_form(html: str) -> dict:
     return form
 
 
+def wait_for_check(client, check_url: str, seconds: float = 120.0) -> dict:
+    """Poll a background check's status until it has finished; its last status."""
+    import time
+    ends = time.monotonic() + seconds
+    while True:
+        status = client.get(check_url + "status.json").get_json()
+        if status["finished"] or time.monotonic() > ends:
+            return status
+        time.sleep(0.05)
+
+
+def check(client, mapping_url: str, form: dict, **extra):
+    """Start a check from the mapping form, wait for it; its URL and its result page."""
+    started = client.post(mapping_url, data={**form, "action": "validate", **extra})
+    assert started.status_code == 303, started.get_data(as_text=True)[:2000]
+    url = started.headers["Location"]
+    assert wait_for_check(client, url)["finished"]
+    return url, client.get(url)
+
+
+def check_json(client, mapping_url: str, form: dict, **extra) -> dict:
+    """The same through format=json: 202 with the status URL, then the finished status."""
+    started = client.post(mapping_url, data={**form, "format": "json", **extra})
+    assert started.status_code == 202, started.get_data(as_text=True)[:2000]
+    return wait_for_check(client, started.get_json()["result_url"])
+
+
+def save(client, mapping_url: str, form: dict, **fields):
+    """Check the file, then save the draft from the check's page."""
+    url, page = check(client, mapping_url, form)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    return client.post(url, data={"csrf_token": csrf.group(1), "action": "save", **fields})
+
+
 def current_step(html: str) -> tuple[str, str | None]:
     """The step marked current in the step indicator, and who acts next."""
     step = re.findall(r'data-step="(\w+)" aria-current="step"', html)
@@ -78,15 +112,20 @@ def test_the_whole_flow_in_the_browser_forms(own_app, tmp_path):
     assert form["zone_id"] == "学区编号" and form["school_codes"] == "学校代码"
     assert current_step(page) == ("mapping", "编辑人员")
 
-    report = editor.post(mapping_url, data={**form, "action": "validate"})
+    started = editor.post(mapping_url, data={**form, "action": "validate"})
+    assert started.status_code == 303  # the check runs in the background, on its own page
+    check_url = started.headers["Location"]
+    waiting = editor.get(check_url).get_data(as_text=True)
+    assert 'id="report-summary"' in waiting or 'http-equiv="refresh"' in waiting
+    assert wait_for_check(editor, check_url)["state"] == "done"
+    report = editor.get(check_url)
     html = report.get_data(as_text=True)
     assert report.status_code == 200 and "0 个必须修正的问题" in html
     assert current_step(html) == ("validation", "编辑人员")
-    as_json = editor.post(mapping_url, data={**form, "format": "json"}).get_json()
+    as_json = check_json(editor, mapping_url, form)
     assert as_json["report"]["ok"] and as_json["source_crs"] == "EPSG:4551"
 
-    saved = editor.post(mapping_url, data={**form, "action": "save", "zone_set_id": "web-v2",
-                                           "label": "2028 调整"})
+    saved = save(editor, mapping_url, form, zone_set_id="web-v2", label="2028 调整")
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/web-v2/")
     version_page = editor.get("/staff/zones/web-v2/").get_data(as_text=True)
     assert "draft" in version_page and "发布公示" not in version_page  # editors cannot
@@ -264,9 +303,10 @@ def test_blocking_findings_cannot_be_saved(own_app, tmp_path):
     editor = signed_in(own_app, "editor")
     location = upload(editor, gbk_shapefile_zip(tmp_path, frame)).headers["Location"]
     form = mapping_form(editor.get(location).get_data(as_text=True))
-    html = editor.post(location, data={**form, "action": "save", "zone_set_id": "bad"}
-                       ).get_data(as_text=True)
-    assert "NOPE9" in html and "1 个必须修正的问题" in html
+    saved = save(editor, location, form, zone_set_id="bad")
+    html = saved.get_data(as_text=True)
+    assert "NOPE9" in html and "1 个必须修正的问题" in html and 'id="save-form"' in html
+    assert 'name="zone_set_id"' not in html  # no save form for a report that blocks
     assert editor.get("/staff/zones/bad/").status_code == 404
 
 

@@ -8,7 +8,7 @@ import zipfile
 import pyogrio
 import pytest
 
-from tests.test_staff_zones import build_app, mapping_form, signed_in, upload
+from tests.test_staff_zones import build_app, check, check_json, mapping_form, signed_in, upload
 from tests.zone_files import sample_zones, write_as
 from zones.mapping import guess_mapping
 
@@ -85,11 +85,11 @@ def test_a_description_cut_by_the_shapefile_format_is_flagged(own_app, tmp_path)
     editor = signed_in(own_app, "editor")
     location = upload(editor, path).headers["Location"]
     form = mapping_form(editor.get(location).get_data(as_text=True))
-    report = editor.post(location, data={**form, "format": "json"}).get_json()["report"]
+    report = check_json(editor, location, form)["report"]
     cut = [f for f in report["findings"] if f["code"] == "description_cut"]
     assert [f["zone_id"] for f in cut] == [zone_id] and cut[0]["severity"] == "warning"
     assert "截断" in cut[0]["message"]
-    page = editor.post(location, data=form).get_data(as_text=True)
+    page = check(editor, location, form)[1].get_data(as_text=True)
     assert "很可能被截断" in page
 
     result = own_app.test_cli_runner().invoke(args=["zones", "import", str(path), "--json"])

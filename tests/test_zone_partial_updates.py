@@ -3,12 +3,14 @@ replacements and large moves need a publisher's reason, which goes into the audi
 Through the web pages and the CLI (dry run leaves everything as it was)."""
 from __future__ import annotations
 
+import re
+import tempfile
 from pathlib import Path
 
 import pyogrio
 import pytest
 
-from tests.test_staff_zones import build_app, mapping_form, signed_in, upload
+from tests.test_staff_zones import build_app, check, mapping_form, signed_in, upload
 from tests.zone_files import gbk_shapefile_zip, redrawn_zones
 from zones import audit, storage
 
@@ -17,14 +19,22 @@ def primary_only(frame):
     return frame[frame["level"] == "primary"].reset_index(drop=True)
 
 
+def saving(page: str) -> dict:
+    """The fields the check page's save button sends."""
+    return {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),
+            "action": "save"}
+
+
 def state(app):
-    """The published version, the versions (with their status) and the uploads on disk."""
+    """The published version, the versions (with their status), the uploads on disk and
+    the temporary folders of checks (none once a check has ended, however it ended)."""
     services = app.extensions["xuequ"]
     with services.sessions() as session:
         versions = sorted((z.id, z.status) for z in storage.list_zone_sets(session))
         published = storage.published_zone_set_id(session)
     uploads = Path(services.settings.instance_path) / "uploads"
-    return published, versions, sorted(p.name for p in uploads.glob("*"))
+    scratch = sorted(p.name for p in Path(tempfile.gettempdir()).glob("xuequ-check-*"))
+    return published, versions, sorted(p.name for p in uploads.glob("*")), scratch
 
 
 @pytest.fixture()
@@ -57,10 +67,11 @@ def test_a_primary_only_shapefile_keeps_the_middle_zones_and_the_rules(own_app, 
     editor = signed_in(own_app, "editor")
     mapping_url = upload(editor, path).headers["Location"]
     form = mapping_form(editor.get(mapping_url).get_data(as_text=True))
-    page = editor.post(mapping_url, data={**form, "action": "validate"}).get_data(as_text=True)
+    check_url, page = check(editor, mapping_url, form)
+    page = page.get_data(as_text=True)
     assert "0 个必须修正的问题" in page
     assert "本文件只含小学学区" in page and "沿用当前发布版本 sample-2027" in page
-    saved = editor.post(mapping_url, data={**form, "action": "save", "zone_set_id": "p-only"})
+    saved = editor.post(check_url, data={**saving(page), "zone_set_id": "p-only"})
     assert saved.status_code == 302
     with own_app.extensions["xuequ"].sessions() as session:
         draft = storage.load_zone_set(session, "p-only")
@@ -92,21 +103,24 @@ def test_replacing_a_whole_level_needs_a_publisher_and_a_reason(own_app, tmp_pat
     editor = signed_in(own_app, "editor")
     mapping_url = upload(editor, path).headers["Location"]
     form = mapping_form(editor.get(mapping_url).get_data(as_text=True))
-    page = editor.post(mapping_url, data={**form, "action": "validate"}).get_data(as_text=True)
+    check_url, page = check(editor, mapping_url, form)
+    page = page.get_data(as_text=True)
     assert "整个学段将被替换" in page and "只有发布人员可以接受" in page
     before = state(own_app)
-    refused = editor.post(mapping_url, data={**form, "action": "save", "zone_set_id": "x1",
-                                             "accept_reason": "全区重新编号"})
+    refused = editor.post(check_url, data={**saving(page), "zone_set_id": "x1",
+                                           "accept_reason": "全区重新编号"})
     assert refused.status_code == 400 and state(own_app) == before
 
     publisher = signed_in(own_app, "publisher")
     mapping_url = upload(publisher, path).headers["Location"]
     form = mapping_form(publisher.get(mapping_url).get_data(as_text=True))
-    no_reason = publisher.post(mapping_url, data={**form, "action": "save", "zone_set_id": "x1"})
+    check_url, page = check(publisher, mapping_url, form)
+    fields = saving(page.get_data(as_text=True))
+    no_reason = publisher.post(check_url, data={**fields, "zone_set_id": "x1"})
     assert no_reason.status_code == 400 and "理由" in no_reason.get_data(as_text=True)
     assert state(own_app)[1] == before[1]
-    saved = publisher.post(mapping_url, data={**form, "action": "save", "zone_set_id": "x1",
-                                              "accept_reason": "全区学区重新编号"})
+    saved = publisher.post(check_url, data={**fields, "zone_set_id": "x1",
+                                            "accept_reason": "全区学区重新编号"})
     assert saved.status_code == 302
     with own_app.extensions["xuequ"].sessions() as session:
         entry = next(e for e in audit.entries(session)

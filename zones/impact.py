@@ -41,10 +41,15 @@ class Impact:
     addresses: int = 0
 
     def by_xiaoqu(self) -> list[dict]:
+        """Moves grouped by 小区 (or street) and schools. A boundary case (no school: the
+        address is within 15 m of a line) lists the zones on either side, for staff to
+        settle by hand."""
         groups = Counter((m["level"], m["xiaoqu"] or m["street"] or "", m["from_schools"],
-                          m["to_schools"]) for m in self.moves)
-        return [{"level": lv, "group": g, "from_schools": f, "to_schools": t, "count": n}
-                for (lv, g, f, t), n in sorted(groups.items(), key=lambda kv: -kv[1])]
+                          m["to_schools"], tuple(m.get("from_candidates", ())),
+                          tuple(m.get("to_candidates", ()))) for m in self.moves)
+        return [{"level": lv, "group": g, "from_schools": f, "to_schools": t, "count": n,
+                 "from_candidates": _listed(fc), "to_candidates": _listed(tc)}
+                for (lv, g, f, t, fc, tc), n in sorted(groups.items(), key=lambda kv: -kv[1])]
 
     def per_school(self) -> list[dict]:
         delta: dict[str, int] = defaultdict(int)
@@ -84,6 +89,10 @@ class Impact:
         return csv_text(CSV_COLUMNS, ([m.get(c, "") for c in CSV_COLUMNS] for m in self.moves))
 
 
+def _listed(candidates) -> list[dict]:
+    return [{"zone_id": zone_id, "schools": schools} for zone_id, schools in candidates]
+
+
 def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:
     before = {(z.level, z.zone_id): z for z in old}
     after = {(z.level, z.zone_id): z for z in new}
@@ -118,10 +127,14 @@ def zone_changes(old: list[Zone], new: list[Zone]) -> list[ZoneChange]:
 
 
 def _assign(index: ZoneIndex, lng: np.ndarray, lat: np.ndarray, streets: np.ndarray,
-            xiaoqu: np.ndarray, facts: list[AddressFacts], level: str) -> np.ndarray:
+            xiaoqu: np.ndarray, facts: list[AddressFacts], level: str
+            ) -> tuple[np.ndarray, dict[int, tuple[tuple[str, str], ...]]]:
+    """Each address's zone (None when none, or a boundary case), and for the boundary
+    cases the zones in question: (zone id, school codes joined by "|"), nearest first."""
     zone_ids, boundary = index.assign_points(lng, lat, level)
     zone_ids = zone_ids.astype(object)
     zone_ids[boundary] = None  # boundary cases are never assigned silently
+    candidates = {}
     level_index = index.levels[level]
     ruled_streets = list(level_index.include_by_street)
     ruled_xiaoqu = list(level_index.include_by_xiaoqu) + list(level_index.exclude_by_xiaoqu)
@@ -132,7 +145,17 @@ def _assign(index: ZoneIndex, lng: np.ndarray, lat: np.ndarray, streets: np.ndar
                               levels=(level,))
         matches = result.levels[level].matches
         zone_ids[i] = matches[0].zone.zone_id if result.status == "assigned" else None
-    return zone_ids
+        if result.status == "boundary":
+            candidates[int(i)] = _candidates(matches)
+    for i in np.flatnonzero(boundary):
+        if int(i) not in candidates and zone_ids[i] is None:
+            result = index.lookup(WGS84Point(float(lat[i]), float(lng[i])), levels=(level,))
+            candidates[int(i)] = _candidates(result.levels[level].matches)
+    return zone_ids, candidates
+
+
+def _candidates(matches) -> tuple[tuple[str, str], ...]:
+    return tuple((m.zone.zone_id, "|".join(m.zone.school_codes)) for m in matches)
 
 
 def impact(new: ZoneSet, old: ZoneSet | None, district: BaseGeometry, places: list,
@@ -151,8 +174,9 @@ def impact(new: ZoneSet, old: ZoneSet | None, district: BaseGeometry, places: li
     streets = np.array([p.street or "" for p in places], dtype=object)
     xiaoqu = np.array([p.xiaoqu or "" for p in places], dtype=object)
     for level in LEVELS:
-        before = _assign(old_index, lng, lat, streets, xiaoqu, facts, level)
-        after = _assign(new_index, lng, lat, streets, xiaoqu, facts, level)
+        before, before_candidates = _assign(old_index, lng, lat, streets, xiaoqu, facts,
+                                            level)
+        after, after_candidates = _assign(new_index, lng, lat, streets, xiaoqu, facts, level)
         schools_before = _schools(old_index, before, level)
         schools_after = _schools(new_index, after, level)
         for i in np.flatnonzero(schools_before != schools_after):
@@ -162,7 +186,9 @@ def impact(new: ZoneSet, old: ZoneSet | None, district: BaseGeometry, places: li
                 "street": place.street or "", "community": place.community,
                 "subdistrict": place.subdistrict, "from_zone": before[i] or "",
                 "from_schools": schools_before[i], "to_zone": after[i] or "",
-                "to_schools": schools_after[i]})
+                "to_schools": schools_after[i],
+                "from_candidates": before_candidates.get(int(i), ()),
+                "to_candidates": after_candidates.get(int(i), ())})
     return result
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from gis.vector_io import VectorFileError, VectorUpload, read_upload
 from zones.errors import InvalidData
-from zones.mapping import FieldMapping, guess_mapping, zones_from_frame
+from zones.mapping import (FieldMapping, guess_mapping, resolve_school_names, school_names_of,
+                           zones_from_frame)
 from zones.impact import impact
 from zones.model import Zone, ZoneSet
 from zones.partial import DEFAULT_MAX_MOVED_SHARE, carry_over, level_findings, moved_finding
@@ -43,16 +45,21 @@ def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: boo
     """Map, complete from the published version (zones.partial) and validate; with
     `fix`, invalid geometry is repaired first. A clean result is also compared with the
     published version: whole levels replaced or many addresses moved need acceptance."""
-    zones = map_fields(upload, mapping)
+    fields = FieldMapping.from_dict(mapping, upload.columns)
+    zones, name_findings = resolve_school_names(
+        zones_from_frame(upload.frame, fields), school_names_of(upload.frame, fields),
+        reference.schools)
     if fix:
         zones = repair(zones)
     zones, notes = carry_over(zones, reference.published, bool(mapping.get("address_rules")))
     report = validate(zones, reference.schools, reference.district, reference.places,
                       time_limit_s=time_limit_s, progress=progress)
     report.notes = notes
+    report.findings[:0] = name_findings
     if not fix:
         report.findings[:0] = [unclosed_ring(zones[row]) for row in upload.unclosed_rows]
     if report.ok and reference.published is not None:
+        progress("impact")
         report.findings.extend(level_findings(zones, reference.published))
         summary = impact(ZoneSet("candidate", "draft", None, zones=zones), reference.published,
                          reference.district, reference.places).summary()
@@ -61,6 +68,42 @@ def check(upload: VectorUpload, mapping: dict, reference: Reference, *, fix: boo
         if moved is not None:
             report.findings.append(moved)
     return zones, report
+
+
+@dataclass
+class Checked:
+    """What checking a file in a child process sends back: facts about the file, the
+    mapping used, the zones (with what the published version carried over) and the report."""
+
+    sha256: str
+    source_crs: str
+    features: int
+    warnings: list[dict]
+    preview: list[dict]
+    mapping: dict
+    zones: list[Zone]
+    report: Report
+
+
+def check_file(path: Path, filename: str, mapping: dict | None, reference: Reference, *,
+               options: dict | None = None, overrides: dict | None = None, fix: bool = False,
+               time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+               max_moved_share: float = DEFAULT_MAX_MOVED_SHARE, max_bytes: int | None = None,
+               progress: Callable[[str], None] = lambda step: None) -> Checked:
+    """Read → map → validate → compare, the whole of a check, as one picklable call (what
+    zones.jobs and `flask zones import` run in a time-limited child). Without `mapping`,
+    the one guessed from the column names, with `overrides` applied."""
+    progress("read")
+    options = options or {}
+    upload = read(path, filename, layer=options.get("layer"), encoding=options.get("encoding"),
+                  declared_crs=options.get("crs"), max_bytes=max_bytes)
+    progress("mapping")
+    if mapping is None:
+        mapping = {**guess_mapping(upload.columns), **(overrides or {})}
+    zones, report = check(upload, mapping, reference, fix=fix, time_limit_s=time_limit_s,
+                          max_moved_share=max_moved_share, progress=progress)
+    return Checked(upload.sha256, upload.source_crs, len(upload.frame), upload.warnings,
+                   upload.preview(3), mapping, zones, report)
 
 
 def unclosed_ring(zone: Zone) -> Finding:

@@ -8,26 +8,14 @@ only a publisher can accept, with a reason that goes into the audit log.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from zones.errors import N_
 from zones.model import LEVELS, Zone, ZoneSet
-from zones.validation import BLOCKING, Finding
+from zones.validation import BLOCKING, Finding, Note
 
 DEFAULT_MAX_MOVED_SHARE = 0.2
 LEVEL_LABELS = {"primary": N_("小学"), "middle": N_("初中")}
-
-
-@dataclass(frozen=True)
-class Note:
-    """One sentence of the report that is not a problem: what the draft took over."""
-
-    message: str
-    params: dict
-
-    def to_dict(self, translate=lambda s: s) -> dict:
-        params = {k: translate(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return {"message": translate(self.message) % params}
 
 
 def carry_over(zones: list[Zone], published: ZoneSet | None, rules_mapped: bool

@@ -2,8 +2,10 @@
 carries a location (WGS84) for the map, and is JSON-able. Areas are m² in the district's
 3-degree Gauss-Kruger zone.
 
-Validation runs against a deadline: a hostile or absurd file (a million vertices) stops at
-the time limit with a blocking `timed_out` finding instead of tying up a worker.
+Validation runs against a deadline, checked between steps: a hostile or absurd file (a
+million vertices) stops at the time limit with a blocking `timed_out` finding. One slow
+call is not stopped by it: staff checks therefore run in a child process that is killed at
+the limit (zones.child, zones.jobs).
 """
 from __future__ import annotations
 
@@ -81,11 +83,52 @@ class Finding:
         return out
 
 
+    def to_record(self) -> dict:
+        """The finding as JSON to keep (a background job's result): the message stays a
+        template, translated when shown."""
+        data = {k: _json_value(getattr(self, k)) for k in RECORD_FIELDS}
+        data["params"] = {k: _json_value(v) for k, v in self.params.items()}
+        if self.geometry is not None and not self.geometry.is_empty \
+                and np.isfinite(shapely.total_bounds(self.geometry)).all():
+            data["geometry"] = shapely.to_geojson(self.geometry)
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict) -> Finding:
+        geometry = shapely.from_geojson(data["geometry"]) if data.get("geometry") else None
+        return cls(**{k: data.get(k) for k in RECORD_FIELDS}, params=data.get("params", {}),
+                   geometry=geometry)
+
+
+RECORD_FIELDS = ("code", "severity", "message", "zone_id", "level", "lng", "lat", "area_m2",
+                 "repairable", "acceptable")
+
+
 def _finite(value):
     """JSON has no Infinity or NaN: such a number is reported as unknown (null)."""
     if isinstance(value, float | np.floating) and not np.isfinite(value):
         return None
     return value
+
+
+def _json_value(value):
+    """A plain JSON value: NumPy numbers as Python numbers, no Infinity or NaN."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return _finite(value) if isinstance(value, int | float | str | bool | None) else str(value)
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sentence of the report that is not a problem (zones.partial: what the draft
+    took over from the published version)."""
+
+    message: str
+    params: dict
+
+    def to_dict(self, translate=lambda s: s) -> dict:
+        params = {k: translate(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return {"message": translate(self.message) % params}
 
 
 @dataclass
@@ -94,7 +137,7 @@ class Report:
     zones: int = 0
     timed_out: bool = False
     seconds: float = 0.0
-    notes: list = field(default_factory=list)  # zones.partial.Note: what the draft took over
+    notes: list[Note] = field(default_factory=list)  # what the draft took over
 
     @property
     def blocking(self) -> list[Finding]:
@@ -124,6 +167,21 @@ class Report:
                 "needs_acceptance": self.needs_acceptance,
                 "notes": [n.to_dict(translate) for n in self.notes],
                 "findings": [f.to_dict(translate) for f in self.findings]}
+
+    def to_record(self) -> dict:
+        """The report as JSON to keep, its messages still templates (see Finding)."""
+        return {"zones": self.zones, "timed_out": self.timed_out,
+                "seconds": round(self.seconds, 2),
+                "notes": [{"message": n.message, "params": {k: _json_value(v) for k, v in
+                                                            n.params.items()}}
+                          for n in self.notes],
+                "findings": [f.to_record() for f in self.findings]}
+
+    @classmethod
+    def from_record(cls, data: dict) -> Report:
+        return cls(findings=[Finding.from_record(f) for f in data["findings"]],
+                   zones=data["zones"], timed_out=data["timed_out"], seconds=data["seconds"],
+                   notes=[Note(n["message"], n["params"]) for n in data["notes"]])
 
 
 def _at(finding: Finding, metric_geom: BaseGeometry | None) -> Finding:

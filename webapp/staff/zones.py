@@ -18,10 +18,11 @@ from webapp.auth.permissions import permission_required
 from webapp.i18n import error_message, translate
 from webapp.services import school_names, services, settings
 from webapp.staff import audit_words
-from zones import audit, guardrails, intake, storage, uploads, workflow
+from zones import audit, guardrails, intake, jobs, storage, uploads, workflow
 from zones.errors import N_, Conflict, InvalidParameter, XuequError
 from zones.exports import comments_csv, findings_collection, zones_collection
-from zones.mapping import TARGETS, guess_mapping
+from zones.job_tables import ValidationJobRow
+from zones.mapping import TARGETS, FieldMapping, guess_mapping
 from zones.model import ZONE_SET_STATUS_LABELS
 
 bp = Blueprint("staff_zones", __name__, url_prefix="/staff/zones",
@@ -84,9 +85,11 @@ def _read(token: str, values):
 @bp.route("/upload/<token>", methods=["GET", "POST"])
 @permission_required("edit")
 def mapping(token: str):
+    """The mapping form; submitted, it starts a check in the background (zones.jobs) and
+    sends staff to the check's own page."""
     values = request.form if request.method == "POST" else request.args
     options = {k: values.get(k, "") for k in OPTIONS}
-    context = {"token": token, "options": options, "targets": TARGETS, "report": None}
+    context = {"token": token, "options": options, "targets": TARGETS}
     try:
         meta, upload = _read(token, values)
     except intake.UploadRefused as error:
@@ -100,33 +103,79 @@ def mapping(token: str):
     context.update(meta=meta, upload=upload, mapping=chosen, error=None)
     if reread:
         return render_template("staff/zones_upload.html", **context)
-    with services().sessions() as session:
-        reference = workflow.reference_data(session)
     try:
-        zones, report = intake.check(upload, chosen, reference, fix=bool(values.get("repair")),
-                                     time_limit_s=settings().validation_seconds,
-                                     max_moved_share=settings().max_moved_share)
+        FieldMapping.from_dict(chosen, upload.columns)  # a missing choice is named at once
     except InvalidParameter as error:
         if values.get("format") == "json":
             raise
         # The form comes back as it was sent, with the field that needs a choice marked.
         context.update(error=error_message(error), error_field=error.field)
         return render_template("staff/zones_upload.html", **context), 400
+    job_id = jobs.start(services().sessions, token, _actor(), jobs.JobInputs(
+        path=_upload(token).path, filename=meta["filename"], options=options, mapping=chosen,
+        fix=bool(values.get("repair")), limit_s=settings().validation_seconds,
+        max_moved_share=settings().max_moved_share, max_bytes=settings().max_upload_bytes))
     if values.get("format") == "json":
-        return jsonify({"sha256": meta["sha256"], "source_crs": upload.source_crs,
-                        "report": report.to_dict(translate)})
-    if values.get("action") == "save" and (report.ok or report.needs_acceptance):
+        return jsonify(_status(_job(job_id))), 202
+    return redirect(url_for(".check", job_id=job_id), 303)
+
+
+def _job(job_id: str) -> ValidationJobRow:
+    row = jobs.get(services().sessions, job_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _status(row: ValidationJobRow) -> dict:
+    """What the progress bar and scripts read: state, percent, step, and when finished the
+    message or the report."""
+    data = {"job": row.id, "state": row.state, "progress": row.progress,
+            "step": translate(row.step) if row.step else "", "started_by": row.created_by,
+            "finished": row.state in jobs.FINISHED,
+            "status_url": url_for(".check_status", job_id=row.id),
+            "result_url": url_for(".check", job_id=row.id),
+            "mapping_url": url_for(".mapping", token=row.upload_token, **row.inputs["options"])}
+    if row.message:
+        data["message"] = translate(row.message) % (row.message_params or {})
+    if row.result:
+        data.update(sha256=row.result["sha256"], source_crs=row.result["source_crs"],
+                    report=jobs.report_of(row).to_dict(translate))
+    return data
+
+
+@bp.get("/checks/<job_id>/status.json")
+@permission_required("edit")
+def check_status(job_id: str):
+    return jsonify(_status(_job(job_id)))
+
+
+@bp.route("/checks/<job_id>/", methods=["GET", "POST"])
+@permission_required("edit")
+def check(job_id: str):
+    """A check's page: its progress while it runs, then its report and the form that saves
+    the draft. Its own URL, to come back to."""
+    row = _job(job_id)
+    status = _status(row)
+    context = {"job": row, "status": status, "error": None, "error_field": None,
+               "meta": _upload(row.upload_token).meta}
+    if row.state != "done":
+        return render_template("staff/zone_check.html", **context)
+    report = jobs.report_of(row)
+    if request.method == "POST" and request.form.get("action") == "save" \
+            and (report.ok or report.needs_acceptance):
         try:
-            return _save_draft(values, meta, upload, zones, report)
+            return _save_draft(request.form, row, report)
         except (InvalidParameter, Conflict) as error:
             field = "zone_set_id" if error.field == "id" else error.field  # storage's name
             context.update(error=error_message(error), error_field=field)
-    findings = report.to_dict(translate)
-    context.update(report=report, findings=findings,
-                   may_accept=current_user.can("publish"),
+    with services().sessions() as session:
+        zones = jobs.checked_zones(session, job_id)
+    findings = status["report"]
+    context.update(report=report, findings=findings, may_accept=current_user.can("publish"),
                    zones_geojson=zones_collection(zones, tolerance_deg=1e-5),
                    findings_geojson=findings_collection(findings["findings"]))
-    return render_template("staff/zones_upload.html", **context), 400 if context["error"] else 200
+    return render_template("staff/zone_check.html", **context), 400 if context["error"] else 200
 
 
 def _accept_reason(values, report) -> str | None:
@@ -139,19 +188,26 @@ def _accept_reason(values, report) -> str | None:
     return values.get("accept_reason", "")
 
 
-def _save_draft(values, meta, upload, zones, report):
+def _save_draft(values, row: ValidationJobRow, report):
+    sha256 = row.result["sha256"]
     zone_set_id = values.get("zone_set_id") or workflow.new_version_id(
-        meta["sha256"], services().clock.today())
+        sha256, services().clock.today())
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", zone_set_id):
         raise InvalidParameter(N_("版本编号只能包含字母、数字、下划线、点和短横线。"),
                                field="zone_set_id")
+    effective_from = _date(values.get("effective_from"), "effective_from")
+    accept_reason = _accept_reason(values, report)
+    with services().sessions() as session:
+        if storage.published_zone_set_id(session) != row.against:
+            # The file was completed from, and compared with, another published version.
+            raise Conflict(N_("校验之后发布了新的版本，请重新校验这个文件。"), field="zone_set_id")
+        zones = jobs.checked_zones(session, row.id)
     workflow.save_draft(services().sessions, zones, report, zone_set_id=zone_set_id,
-                        actor=_actor(), sha256=meta["sha256"],
-                        label=values.get("label", "")[:200],
-                        effective_from=_date(values.get("effective_from"), "effective_from"),
-                        source={"filename": meta["filename"], "crs": upload.source_crs,
-                                "via": "web"},
-                        accept_reason=_accept_reason(values, report))
+                        actor=_actor(), sha256=sha256,
+                        label=values.get("label", "")[:200], effective_from=effective_from,
+                        source={"filename": row.inputs.get("filename") or "",
+                                "crs": row.result["source_crs"], "via": "web"},
+                        accept_reason=accept_reason)
     return redirect(url_for(".version", zone_set_id=zone_set_id))
 
 

@@ -14,10 +14,9 @@ from gis.vector_io import sha256_of
 from webapp.api import logic
 from webapp.errors import guarded_command
 from webapp.services import services, settings
-from zones import guardrails, intake, storage, workflow
-from zones.mapping import TARGETS, guess_mapping
+from zones import guardrails, jobs, storage, workflow
+from zones.mapping import TARGETS
 
-STEPS = ("attributes", "geometry", "coverage", "rules")
 zones_cli = AppGroup("zones", help="Zone sets and lookups.")
 
 
@@ -41,43 +40,47 @@ def _file_options(command):
 
 
 def _check_file(file, layer, encoding, declared_crs, mappings, level, repair, time_limit):
-    upload = intake.read(file, file.name, layer=layer, encoding=encoding,
-                         declared_crs=declared_crs,
-                         max_bytes=settings().max_upload_bytes)
-    mapping = guess_mapping(upload.columns)
+    """Read → map → validate → compare in a child process killed at the time limit, as
+    for the web's background checks (zones.jobs); the mapping is the one guessed from the
+    column names with --map and --level applied."""
+    overrides = {}
     for item in mappings:
         target, _, column = item.partition("=")
         if target not in TARGETS:
             raise click.BadParameter(f"unknown target {target!r}", param_hint="--map")
-        mapping[target] = column
+        overrides[target] = column
     if level:  # a constant for the file, unless a level column was named explicitly
-        mapping["level_value"] = level
+        overrides["level_value"] = level
         if not any(m.startswith("level=") for m in mappings):
-            mapping["level"] = None
+            overrides["level"] = None
     with services().sessions() as session:
         reference = workflow.reference_data(session)
-    limit = time_limit or settings().validation_seconds
-    with click.progressbar(length=len(STEPS), label="校验", file=sys.stderr
-                           ) as bar:
-        zones, report = intake.check(upload, mapping, reference, fix=repair,
-                                     time_limit_s=limit,
-                                     max_moved_share=settings().max_moved_share,
-                                     progress=lambda step: bar.update(1))
-    return upload, mapping, zones, report
+    inputs = jobs.JobInputs(path=file, filename=file.name,
+                            options={"layer": layer, "encoding": encoding,
+                                     "crs": declared_crs},
+                            mapping=None, fix=repair,
+                            limit_s=time_limit or settings().validation_seconds,
+                            max_moved_share=settings().max_moved_share,
+                            max_bytes=settings().max_upload_bytes)
+    with click.progressbar(length=100, label="校验", file=sys.stderr) as bar:
+        def advance(step):
+            bar.update(jobs.STEPS.get(step, (bar.pos, ""))[0] - bar.pos)
+        return jobs.check_limited(inputs, reference, overrides=overrides, on_progress=advance)
 
 
-def _print_report(upload, mapping, report, as_json: bool) -> None:
+def _print_report(checked, report, as_json: bool) -> None:
+    mapping = checked.mapping
     if as_json:
-        click.echo(json.dumps({"sha256": upload.sha256, "source_crs": upload.source_crs,
-                               "warnings": upload.warnings, "mapping": mapping,
+        click.echo(json.dumps({"sha256": checked.sha256, "source_crs": checked.source_crs,
+                               "warnings": checked.warnings, "mapping": mapping,
                                "report": report.to_dict()}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"文件 SHA-256：{upload.sha256}")
-    click.echo(f"坐标系：{upload.source_crs}（已转换为 WGS84）；要素 {len(upload.frame)} 个")
-    for warning in upload.warnings:
+    click.echo(f"文件 SHA-256：{checked.sha256}")
+    click.echo(f"坐标系：{checked.source_crs}（已转换为 WGS84）；要素 {checked.features} 个")
+    for warning in checked.warnings:
         click.echo(f"注意：{warning['message'] % warning['params']}")
     click.echo("字段映射：" + "，".join(f"{k}={v}" for k, v in mapping.items() if v))
-    for row in upload.preview(3):
+    for row in checked.preview:
         click.echo("  " + " | ".join(f"{k}: {v[:30]}" for k, v in row.items()))
     for note in report.notes:
         click.echo(note.to_dict()["message"])
@@ -102,19 +105,20 @@ def _print_report(upload, mapping, report, as_json: bool) -> None:
 def import_file(file, layer, encoding, declared_crs, mappings, level, repair, time_limit,
                 as_json, zone_set_id, label, effective_from, commit, actor, accept_reason):
     """Read, map and validate a zone file; with --commit store it as a draft."""
-    upload, mapping, zones, report = _check_file(file, layer, encoding, declared_crs,
-                                                 mappings, level, repair, time_limit)
-    _print_report(upload, mapping, report, as_json)
+    checked = _check_file(file, layer, encoding, declared_crs, mappings, level, repair,
+                          time_limit)
+    report = checked.report
+    _print_report(checked, report, as_json)
     if not commit:
         click.echo("试运行：没有保存任何内容（加 --commit 保存为草稿）。", err=True)
         if not report.ok and not (report.needs_acceptance and accept_reason):
             raise SystemExit(1)
         return
-    zone_set_id = zone_set_id or workflow.new_version_id(upload.sha256)
-    workflow.save_draft(services().sessions, zones, report, zone_set_id=zone_set_id,
-                        actor=actor, sha256=upload.sha256, label=label,
+    zone_set_id = zone_set_id or workflow.new_version_id(checked.sha256)
+    workflow.save_draft(services().sessions, checked.zones, report, zone_set_id=zone_set_id,
+                        actor=actor, sha256=checked.sha256, label=label,
                         effective_from=effective_from.date() if effective_from else None,
-                        source={"filename": file.name, "crs": upload.source_crs,
+                        source={"filename": file.name, "crs": checked.source_crs,
                                 "via": "cli"}, accept_reason=accept_reason)
     click.echo(f"已保存草稿 {zone_set_id}。")
 
@@ -124,9 +128,10 @@ def import_file(file, layer, encoding, declared_crs, mappings, level, repair, ti
 def validate_file(file, layer, encoding, declared_crs, mappings, level, repair, time_limit,
                   as_json):
     """Validate a zone file and print the report (exit status 1 if anything blocks)."""
-    upload, mapping, _, report = _check_file(file, layer, encoding, declared_crs, mappings,
-                                             level, repair, time_limit)
-    _print_report(upload, mapping, report, as_json)
+    checked = _check_file(file, layer, encoding, declared_crs, mappings, level, repair,
+                          time_limit)
+    report = checked.report
+    _print_report(checked, report, as_json)
     if not report.ok:
         raise SystemExit(1)
 
