@@ -8,7 +8,7 @@ import multiprocessing
 
 workers = multiprocessing.cpu_count()
 # A request that takes longer than this is stuck (the slowest, a staff upload's validation,
-# stops itself at XUEQU_VALIDATION_SECONDS = 60); the worker is replaced.
+# runs outside the request, in a child process with its own limit); the worker is replaced.
 timeout = 90
 graceful_timeout = 30
 keepalive = 5
