@@ -45,6 +45,8 @@ TARGETS = {  # the target names and what they need to pass
     "address": "Xuequ lookup?address=",
     "geojson": "Xuequ zones.geojson",
     "geojson_304": "Xuequ zones.geojson, If-None-Match",
+    "ogc_items": "Xuequ OGC items, all primary zones",
+    "geojson_primary": "Xuequ zones.geojson?level=primary",
 }
 
 
@@ -195,6 +197,8 @@ def report(results: dict[str, dict], rss: dict[int, float]) -> None:
         ("revalidated GeoJSON >= 80% of the floor",
          results["geojson_304"]["rps"] >= 0.8 * floor),
         ("worker RSS <= 250 MB", max(rss.values()) <= 250),
+        ("OGC items of all primary zones >= 80% of zones.geojson (issue 11)",
+         results["ogc_items"]["rps"] >= 0.8 * results["geojson_primary"]["rps"]),
     ]
     for label, ok in checks:
         print(f"  {'met' if ok else 'MISSED':6} {label}")
@@ -380,7 +384,8 @@ def main() -> None:
         with urllib.request.urlopen(f"{postgis}/lookup?lat={lat}&lng={lng}") as response:
             print(f"PostGIS answers e.g. {response.read()[:120]!r}")
         servers = {"floor": floor, "postgis": postgis, "lookup": xuequ, "lookup_lean": xuequ,
-                   "address": xuequ, "geojson": xuequ, "geojson_304": xuequ}
+                   "address": xuequ, "geojson": xuequ, "geojson_304": xuequ,
+                   "ogc_items": xuequ, "geojson_primary": xuequ}
         scripts = {
             "floor": ["/json"],
             "postgis": [f"/lookup?lat={a}&lng={b}" for a, b in points],
@@ -388,7 +393,9 @@ def main() -> None:
             "lookup_lean": [f"/api/v1/lookup?lat={a}&lng={b}&fields=zones" for a, b in points],
             "address": ["/api/v1/lookup?" + urllib.parse.urlencode({"address": a})
                         for a in addresses],
-            "geojson": ["/api/v1/zones.geojson"], "geojson_304": ["/api/v1/zones.geojson"]}
+            "geojson": ["/api/v1/zones.geojson"], "geojson_304": ["/api/v1/zones.geojson"],
+            "ogc_items": ["/ogc/collections/primary_zones/items?limit=100"],
+            "geojson_primary": ["/api/v1/zones.geojson?level=primary"]}
         scripts = {name: lua_script(workdir / f"{name}.lua", paths)
                    for name, paths in scripts.items()}
         etag = etag_of(f"{xuequ}/api/v1/zones.geojson")

@@ -27,6 +27,16 @@ def need(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_temporary_folder(tmp_path_factory):
+    """Each test process its own temporary folder: the tests that check a staff upload
+    left nothing behind must not see another process's check at work."""
+    before = tempfile.tempdir
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    yield
+    tempfile.tempdir = before
+
+
 def metric_box(x0: float, y0: float, x1: float, y1: float):
     """A rectangle given in EPSG:4551 metres, returned in WGS84."""
     return crs.transform_geometry(box(x0, y0, x1, y1), METRIC, crs.WGS84)

@@ -3,7 +3,9 @@ Flask's request cycle: the same status, headers and bytes as the app, and every 
 cannot serve from what is already encoded goes to the app unchanged."""
 from __future__ import annotations
 
+import gzip
 import random
+import re
 import urllib.parse
 
 import pytest
@@ -30,7 +32,7 @@ def lanes(app):
     assert isinstance(lane, FastLane)
     inner = Counting(lane.app)
     fast = FastLane(inner, lane.services)
-    return fast, inner, Client(fast), Client(lane.app)
+    return fast, inner, Client(fast, use_cookies=False), Client(lane.app, use_cookies=False)
 
 
 def _urls(snapshot) -> list[str]:
@@ -52,15 +54,34 @@ def _urls(snapshot) -> list[str]:
         {"lat": "43.88", "lng": "125.39", "fields": "everything"},
         {"lat": "43.88", "lng": "125.39", "on": "2027-09-01"},
         {"place": places[2].address}, {"address": ""}, {"address": "a\x00b"})]
+    urls += ["/ogc/collections/primary_zones/items?limit=100",
+             "/ogc/collections/middle_zones/items?f=json&limit=5&offset=5",
+             "/ogc/collections/primary_zones/items?datetime=2028-09-01",
+             "/ogc/collections/schools/items?bbox=125.3,43.8,125.5,43.9&lang=en",
+             "/ogc/collections/district/items", "/ogc/collections/primary_zones/items?f=html",
+             "/ogc/collections/nowhere/items", "/ogc/collections/schools/items?limit=0",
+             "/ogc/collections/schools/items?colour=red"]
     urls += ["/api/v1/zones.geojson", "/api/v1/zones.geojson?level=primary",
              "/api/v1/zones.geojson?level=nursery", "/api/v1/district.geojson",
              "/api/v1/lookup?lat=43.88&lng=125.39&x=" + "9" * MAX_URL_LENGTH]
     return urls
 
 
+TIME_STAMP = re.compile(rb'"timeStamp":"[^"]*"')
+NONCE = re.compile(r"nonce-[\w-]+")
+NONCE_ATTRIBUTE = re.compile(rb'nonce="[\w-]+"')
+
+
 def _seen(response) -> tuple:
-    headers = sorted((k, v) for k, v in response.headers.items() if k != "Date")
-    return response.status_code, headers, response.get_data()
+    """Status, headers and body (decompressed; an OGC page's time of making left out)."""
+    headers = sorted((k, v.split("=")[0] if k == "Set-Cookie" else NONCE.sub("", v))
+                     for k, v in response.headers.items()  # (made anew)
+                     if k != "Date" and not (k == "Content-Length" and response.mimetype ==
+                                             "text/html"))
+    body = response.get_data()
+    if response.headers.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return response.status_code, headers, NONCE_ATTRIBUTE.sub(b"", TIME_STAMP.sub(b"", body))
 
 
 @pytest.mark.parametrize("encoding", ["gzip", ""])
@@ -110,6 +131,19 @@ def test_what_the_fast_lane_cannot_serve_goes_to_the_app(lanes, url):
     if "lng=500" in url or "%00" in url:
         assert response.status_code == 400
         assert response.get_json()["error"]["message"]
+
+
+def test_html_and_cookies_take_ogc_pages_to_the_app(lanes):
+    _, inner, via_lane, _ = lanes
+    url = "/ogc/collections/primary_zones/items?limit=3"
+    assert via_lane.get(url).status_code == 200
+    for headers in ({"Accept": "text/html"}, {"Cookie": "session=x"}, {}):
+        before = inner.calls
+        response = via_lane.get(url, headers=headers)
+        assert response.status_code == 200
+        assert inner.calls == before + (0 if not headers else 1), headers
+        assert response.mimetype == ("text/html" if "Accept" in headers
+                                     else "application/geo+json")
 
 
 def test_posts_and_other_methods_go_to_the_app(lanes):

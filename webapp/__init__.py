@@ -64,11 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["xuequ"] = services
     if settings.redis_url:
         announce_on_redis(sessions, settings.redis_url)
+    # Encoded lookups and zone maps skip Flask's request cycle altogether (behind ProxyFix,
+    # so the fast lane sees the client's host and scheme as the app does).
+    app.wsgi_app = FastLane(app.wsgi_app, services)
     if settings.proxy_hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,
                                 x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
-    # Outermost: encoded lookups and zone maps skip Flask's request cycle altogether.
-    app.wsgi_app = FastLane(app.wsgi_app, services)
     database.set_up(services)
 
     csrf.init_app(app)

@@ -109,10 +109,10 @@ def snapshot() -> Snapshot:
     return services().published.get()
 
 
-def public_versions() -> list[PublicVersion]:
+def public_versions(held: Services | None = None) -> list[PublicVersion]:
     """The public versions, like the published snapshot re-read from the database at most
-    every XUEQU_REFRESH_SECONDS."""
-    held = services()
+    every XUEQU_REFRESH_SECONDS (`held`: the fast lane's services, outside Flask)."""
+    held = held or services()
     read_at, listed = held.public_versions_read
     now = time.monotonic()
     if now - read_at >= held.settings.refresh_seconds or not listed:

@@ -319,6 +319,21 @@ def items(base: str, collection_id: str, table: FeatureTable, args: Mapping[str,
             "timeStamp": timestamp(now)}
 
 
+def items_key(collection_id: str, version_id: str, base: str, lang: str,
+              params: list[tuple[str, str]]) -> tuple:
+    """What an encoded page of items depends on (webapp/ogc/views.py, the fast lane)."""
+    return ("ogc-items", collection_id, version_id, base, lang, tuple(sorted(params)))
+
+
+def items_version(collection_id: str, args: Mapping[str, str], versions: list[PublicVersion],
+                  today: dt.date) -> PublicVersion | None:
+    """The public version that answers a zone collection (None: the published snapshot's
+    data, or no zones on that date)."""
+    if zone_level(collection_id) is None:
+        return None
+    return version_for(versions, parse_datetime(args.get("datetime")), today)
+
+
 def timestamp(now: dt.datetime) -> str:
     """A response's `timeStamp`: UTC, to the second."""
     return now.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -5,15 +5,15 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from werkzeug.exceptions import HTTPException
 
 from webapp.errors import status_for
-from admissions.encoding import Template, encode_fragment, slot
+from admissions.encoding import Template, slot
 from webapp.i18n import current_lang, error_message, translate
 from webapp.api.contract import plain, respond
 from webapp.ogc import logic, shapes
 from webapp.ogc.openapi import ogc_openapi
 from webapp.services import public_versions, services, snapshot, snapshot_for
-from webapp.serving.caching import IMMUTABLE, REVALIDATE, cacheable
+from webapp.serving.caching import cacheable
 from webapp.serving.compression import wants_gzip
-from webapp.serving.fast_lane import encoded_parts
+from webapp.serving.fast_lane import items_parts
 from zones.errors import N_, NotFound, XuequError
 from zones.model import ZONE_SET_STATUS_LABELS
 from zones.versions import PublicVersion
@@ -73,16 +73,11 @@ def http_error(error: HTTPException):
     return _ogc_error(error.code or 500, error.description or "")
 
 
-def _zone_version(collection_id: str, args):
-    """The public version that answers a zone collection (None: no zones on that date)."""
-    interval = logic.parse_datetime(args.get("datetime"))
-    return logic.version_for(public_versions(), interval, services().clock.today())
-
-
 def _table(collection_id: str, args) -> tuple[logic.FeatureTable, PublicVersion | None]:
     if logic.zone_level(collection_id) is None:
         return logic.cached_table(services().open_data, snapshot(), collection_id, None), None
-    version = _zone_version(collection_id, args)
+    version = logic.items_version(collection_id, args, public_versions(),
+                                  services().clock.today())
     source = snapshot() if version is None else snapshot_for(version)
     return logic.cached_table(services().open_data, source, collection_id, version), version
 
@@ -143,10 +138,10 @@ def _encoded_items(collection_id: str, table: logic.FeatureTable,
                    version: PublicVersion | None):
     """A page of features as GeoJSON, encoded once per version, query and language (GIS
     clients page through the same URLs again and again); only `timeStamp` is new each
-    time, and it is left out of the ETag."""
+    time, and it is left out of the ETag. The fast lane serves it from then on."""
     version_id = version.id if version else snapshot().zone_set.id
-    key = ("ogc-items", collection_id, version_id, _base(), current_lang(),
-           tuple(sorted(request.args.items(multi=True))))
+    key = logic.items_key(collection_id, version_id, _base(), current_lang(),
+                          list(request.args.items(multi=True)))
 
     def build() -> Template:
         body = logic.items(_base(), collection_id, table, request.args,
@@ -154,17 +149,10 @@ def _encoded_items(collection_id: str, table: logic.FeatureTable,
         return Template(plain(shapes.ITEMS[collection_id], {**body,
                                                              "timeStamp": slot("timeStamp")}),
                         version_id)
-    template = snapshot().encoded.get(key, build)
-    answer = template.fill({"timeStamp": encode_fragment(logic.timestamp(services().clock.now()))},
-                           volatile=frozenset({"timeStamp"}))
-    immutable = version is not None and version.immutable(services().clock.today())
     conditional = request.if_none_match if "If-None-Match" in request.headers else None
-    status, headers, body = encoded_parts(answer, wants_gzip(), conditional, logic.GEOJSON,
-                                          IMMUTABLE if immutable else REVALIDATE)
-    response = Response(body, status=status, headers=headers, mimetype=logic.GEOJSON)
-    response.vary.add("Accept")
-    response.vary.add("Accept-Language")
-    return response
+    status, headers, body = items_parts(snapshot().encoded.get(key, build), version,
+                                        services().clock, wants_gzip(), conditional)
+    return Response(body, status=status, headers=headers, mimetype=logic.GEOJSON)
 
 
 @bp.get("/ogc/collections/<collection_id>/items/<feature_id>")
