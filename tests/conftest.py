@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -28,13 +29,17 @@ def need(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def own_temporary_folder(tmp_path_factory):
+def own_temporary_folder():
     """Each test process its own temporary folder: the tests that check a staff upload
-    left nothing behind must not see another process's check at work."""
+    left nothing behind must not see another process's check at work. (Others may pass
+    through it: the throwaway PostgreSQL clusters run as the postgres user.)"""
     before = tempfile.tempdir
-    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    folder = tempfile.mkdtemp(prefix="xuequ-tests-")
+    os.chmod(folder, 0o711)
+    tempfile.tempdir = folder
     yield
     tempfile.tempdir = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def metric_box(x0: float, y0: float, x1: float, y1: float):

@@ -58,7 +58,7 @@ def _urls(snapshot) -> list[str]:
              "/ogc/collections/middle_zones/items?f=json&limit=5&offset=5",
              "/ogc/collections/primary_zones/items?datetime=2028-09-01",
              "/ogc/collections/schools/items?bbox=125.3,43.8,125.5,43.9&lang=en",
-             "/ogc/collections/district/items", "/ogc/collections/primary_zones/items?f=html",
+             "/ogc/collections/district/items",
              "/ogc/collections/nowhere/items", "/ogc/collections/schools/items?limit=0",
              "/ogc/collections/schools/items?colour=red"]
     urls += ["/api/v1/zones.geojson", "/api/v1/zones.geojson?level=primary",
