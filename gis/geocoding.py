@@ -447,7 +447,7 @@ class GazetteerGeocoder(Geocoder):
         name = _PINYIN_DETAIL.sub("", name) if number is None else name
         out: list[Candidate] = []
         if number is not None:
-            for hit in self.streets.resolve(name, limit=3):
+            for hit in self.streets.resolve(name, limit=8):
                 match = self.numbers.locate(hit.name, int(number))
                 if match is not None:
                     out.append(Candidate(match.place, hit.score * match.factor, "pinyin"))
