@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -57,6 +57,7 @@ NEARBY_FACTOR = 0.9  # 对面, 附近: near the place, not at it
 _SHORT_STREET = (("大街", "街"), ("大路", "路"))
 
 _BUILDING_NUMBER = re.compile(r"(\d+)")
+_STREET_WORD = re.compile(r"[路街巷]")
 _NUMBERS = re.compile(r"\d+")
 _PINYIN_SUFFIX = "haolou|hao|dong|zhuang|zuo"
 _PINYIN_ADDRESS = re.compile(
@@ -135,6 +136,17 @@ def decide_all(candidates: Iterable[Candidate]) -> GeocodeResult:
             best[c.place.address] = c
     ranked = sorted(best.values(), key=lambda c: -c.score)[:MAX_CONTAINING]
     return GeocodeResult("ambiguous", tuple(ranked)) if ranked else result
+
+
+def _prefer_written(result: GeocodeResult, key: str) -> GeocodeResult:
+    """Among candidates scored alike (鹏祥华庭 and 鹏香华庭 both sound like 鹏香化庭), the
+    one sharing more of the characters typed comes first. Only the order changes."""
+    if result.status == "found" or len(result.candidates) < 2:
+        return result
+    typed = set(key)
+    ranked = sorted(result.candidates, key=lambda c: (
+        -round(c.score, 6), -len(typed & set(c.place.address))))
+    return replace(result, candidates=tuple(ranked))
 
 
 def _rank_kind(place: Place) -> int:
@@ -281,7 +293,7 @@ class GazetteerGeocoder(Geocoder):
             if rest.status in ("found", "street"):
                 return rest
             candidates += rest.candidates
-        result = decide(candidates)
+        result = _prefer_written(decide(candidates), key)
         if name_only:
             return self._with_containing(result, parsed, key)
         if result.status != "found" and parsed.street and parsed.number is not None:
@@ -399,6 +411,11 @@ class GazetteerGeocoder(Geocoder):
                 # a typo can make a street look like 小区 + street (东城|环路 for 东环城路)
                 out += self._on_street(parsed.xiaoqu + parsed.street, parsed.number,
                                        fuzzy=fuzzy)
+        elif fuzzy and parsed.xiaoqu and not parsed.street and parsed.building is not None \
+                and _STREET_WORD.search(parsed.xiaoqu):
+            # a street whose 路/街 a typo moved inward (站路康4号 for 站康路4号) reads as a
+            # 小区 and a building: try it as the street and the house number too
+            out += self._on_street(parsed.xiaoqu, parsed.building, fuzzy=True)
         return out
 
     def _in_xiaoqu(self, name: str, label: str | None, *, fuzzy: bool) -> list[Candidate]:

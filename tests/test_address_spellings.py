@@ -89,6 +89,21 @@ def test_slips_and_typos_in_typed_pinyin_offer_the_place(sample_snapshot, typed,
     assert _first_offered(sample_snapshot, typed) == meant
 
 
+@pytest.mark.parametrize(("typed", "meant"), [
+    # 康桥苑 and 康桥园 sound alike: the one written with the characters typed comes first
+    ("kang桥苑5号楼", "康桥苑5号楼"),
+    ("kang桥园5栋", "康桥园5栋"),
+    ("泰合苑", "泰和苑"),               # a homophone of 和; 泰和园 sounds the same
+])
+def test_names_that_sound_alike_offer_the_one_written_first(sample_snapshot, typed, meant):
+    assert _first_offered(sample_snapshot, typed) == meant
+
+
+def test_a_street_whose_suffix_a_typo_moved_is_still_the_street(sample_snapshot):
+    # 公路平12号: 路 typed one place early reads as a 小区 "公路平" and building 12
+    assert _found(sample_snapshot, "公路平12号") == "公平路12号"
+
+
 def test_initials_of_a_street_answer_the_street(sample_snapshot):
     result = sample_snapshot.geocoder.search("dsdj")
     assert result.status == "street" and result.street == "东盛大街"
