@@ -495,9 +495,9 @@ def _street_entries(streets: set[str]) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _sound(hit: NameHit) -> str:
-    """How a pinyin text found the name: by its initials (decided with a wider margin),
-    or by its sound."""
-    return "initials" if hit.method == "initials" else "pinyin"
+    """How a pinyin text found the name: by its initials or a similar sound (both decided
+    with a wider margin), or by its sound."""
+    return hit.method if hit.method in ("initials", "fuzzy") else "pinyin"
 
 
 def _method(hit: NameHit, default: str) -> str:

@@ -294,3 +294,12 @@ def test_exact_initials_are_asked_when_another_name_is_one_key_away():
     result = decide([Candidate(a, 0.9, "initials"), Candidate(b, 0.79, "initials")])
     assert result.status == "ambiguous" and result.place == a
     assert decide([Candidate(a, 0.9, "initials")]).status == "found"
+
+
+def test_a_slip_in_typed_pinyin_is_a_neighbouring_key_or_a_letter_dropped_or_doubled():
+    from gis.names import slip_score
+    assert slip_score("dongshemg", "dongsheng") > 0.85   # m is n's neighbour
+    assert slip_score("dongshenng", "dongsheng") > 0.85  # a letter doubled
+    assert slip_score("dongsheg", "dongsheng") > 0.85    # a letter dropped
+    # y for d is no slip: fuyouhuayuan (由富花园 typed with a swap) is not 府都花园
+    assert slip_score("fuyouhuayuan", "fudouhuayuan") == 0.0
