@@ -27,6 +27,9 @@ CONTAINED = 0.8
 # One syllable dropped, doubled or swapped with its neighbour, in characters or in pinyin
 # (有街 or youjie for 太有街, qunlejie for 乐群街): a candidate to offer, never sure.
 SOUND_TYPO = 0.8
+# A sound one letter off typed in characters (锦达路 for 境大路: jin/jing) is a near
+# homophone: similar, less sure than a slip of typed pinyin (dev-set calibration).
+NEAR_HOMOPHONE_COST = 0.04
 # Initials one letter off (gpk for gpl, 公平路): a neighbouring key on a phone keyboard is
 # the likelier slip; either way a candidate to offer, never sure.
 INITIALS_SLIP, INITIALS_NEIGHBOUR_KEY = 0.76, 0.79
@@ -94,6 +97,8 @@ class NameSpace:
         self._fuzzy = FuzzyIndex(keys)
         self._sounds = sorted(self._by_pinyin)
         self._pinyin_fuzzy = FuzzyIndex(self._sounds)
+        self._typos = sorted(self._by_sound_typo)
+        self._typo_fuzzy = FuzzyIndex(self._typos)
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
@@ -112,7 +117,9 @@ class NameSpace:
             for name, score in self._by_key.get(variant, {}).items():
                 add(name, score, "exact" if score == EXACT else "alias")
         if fuzzy:
-            sound = key if pinyin.has_latin(key) and not _has_han(key) else pinyin.char_key(key)
+            typed_in_characters = _has_han(key)
+            sound = key if pinyin.has_latin(key) and not typed_in_characters else \
+                pinyin.char_key(key)
             for variant in {sound, core_sound(sound)}:
                 for name in self._by_pinyin.get(variant, ()):
                     add(name, PINYIN, "pinyin")
@@ -141,8 +148,14 @@ class NameSpace:
                 # the wider margin: fuyou... for 府都花园 was one, on the dev set)
                 slip = slip_score(sound, known)
                 similar = (score / 100.0) ** 2 * PINYIN
+                if slip and typed_in_characters:  # 锦 for 境: a near homophone, not a slip
+                    slip = similar = max(slip, similar) - NEAR_HOMOPHONE_COST
                 for name in self._by_pinyin[known]:
-                    add(name, *((slip, "pinyin") if slip >= similar else (similar, "fuzzy")))
+                    add(name, *((slip, "pinyin") if slip > similar else (similar, "fuzzy")))
+            for position, _ in self._typo_fuzzy.search(sound, 3):  # a typo and a slip
+                slip = slip_score(sound, self._typos[position])
+                for name in self._by_sound_typo[self._typos[position]] if slip else ():
+                    add(name, SOUND_TYPO - (PINYIN - slip), "fuzzy")
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.name))
         return ranked[:limit]
 

@@ -84,6 +84,9 @@ def test_initials_one_key_from_another_names_are_asked_not_guessed(sample_snapsh
     ("taikaijie 65 hao", "开太街65号"),
     ("ningan街742号", "安宁街742号"),
     ("you街680号", "太有街680号"),
+    # a dropped character and a slip at once (安宁 swapped, a -> s; jie -> jir)
+    ("ningsn jie 742 hao", "安宁街742号"),
+    ("qunlejir896号", "乐群街896号"),
 ])
 def test_slips_and_typos_in_typed_pinyin_offer_the_place(sample_snapshot, typed, meant):
     assert _first_offered(sample_snapshot, typed) == meant

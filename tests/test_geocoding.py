@@ -303,3 +303,12 @@ def test_a_slip_in_typed_pinyin_is_a_neighbouring_key_or_a_letter_dropped_or_dou
     assert slip_score("dongsheg", "dongsheng") > 0.85    # a letter dropped
     # y for d is no slip: fuyouhuayuan (由富花园 typed with a swap) is not 府都花园
     assert slip_score("fuyouhuayuan", "fudouhuayuan") == 0.0
+
+
+def test_a_sound_one_letter_off_in_characters_is_a_near_homophone_not_a_slip():
+    from gis.names import PINYIN, NameSpace
+    streets = NameSpace([("锦达路", ()), ("景江大路", ())], SAMPLE_GRAMMAR.safe_normalize)
+    typed_pinyin = {h.name: h for h in streets.resolve("jingdalu")}["锦达路"]
+    in_characters = {h.name: h for h in streets.resolve("境达路")}["锦达路"]  # jing for jin
+    assert typed_pinyin.method == "pinyin" and typed_pinyin.score < PINYIN
+    assert in_characters.method == "fuzzy" and in_characters.score < typed_pinyin.score
