@@ -66,7 +66,7 @@ def test_initials_follow_phrase_readings():
 
 
 def test_a_worker_never_imports_pypinyin():
-    code = ("import sys; import gis.geocoding, gis.suggest, admissions.service; "
+    code = ("import sys; import gis.geocoding, gis.suggest, admissions.service, webapp; "
             "print('pypinyin' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.strip()
