@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from gis import fuzzy_index, pinyin
+from gis import pinyin
 from gis.address import (
     AddressGrammar,
     chinese_numeral_value,
@@ -30,7 +30,7 @@ from gis.address import (
     OtherDistrictError,
     ParsedAddress,
 )
-from gis.fuzzy_index import FuzzyIndex
+from gis.fuzzy_index import PartitionedIndex
 from gis.gazetteer import Place
 from gis.names import NameHit, NameSpace
 from gis.street_numbers import BEYOND_END_FACTOR, StreetNumbers
@@ -41,6 +41,9 @@ __all__ = ["AddressTooLongError", "Candidate", "GazetteerGeocoder", "GeocodeResu
 FOUND_MIN = 0.82       # below this the best candidate is only a suggestion
 MARGIN = 0.05          # the best must beat the runner-up by this much to be sure
 FUZZY_MARGIN = 0.1     # ...and by more when only character similarity found it
+# ...and by more still when only initials found it: dev-set calibration (benchmarks/README.md)
+# found exact initials (gcxq) wrong when another name's initials were one slip away.
+INITIALS_MARGIN = 0.15
 CANDIDATE_MIN = 0.6    # weaker candidates are not worth showing
 MAX_CANDIDATES = 5
 NORMALIZED_SCORE = 0.98
@@ -54,6 +57,7 @@ NEARBY_FACTOR = 0.9  # 对面, 附近: near the place, not at it
 _SHORT_STREET = (("大街", "街"), ("大路", "路"))
 
 _BUILDING_NUMBER = re.compile(r"(\d+)")
+_STREET_WORD = re.compile(r"[路街巷]")
 _NUMBERS = re.compile(r"\d+")
 _PINYIN_SUFFIX = "haolou|hao|dong|zhuang|zuo"
 _PINYIN_ADDRESS = re.compile(
@@ -112,7 +116,7 @@ def decide(candidates: Iterable[Candidate]) -> GeocodeResult:
         return NOT_FOUND
     top = ranked[0].score
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    margin = FUZZY_MARGIN if ranked[0].method == "fuzzy" else MARGIN
+    margin = {"fuzzy": FUZZY_MARGIN, "initials": INITIALS_MARGIN}.get(ranked[0].method, MARGIN)
     if top >= FOUND_MIN and top - runner_up >= margin:
         return GeocodeResult("found", tuple(ranked[:MAX_CANDIDATES]))
     shown = tuple(c for c in ranked[:MAX_CANDIDATES] if c.score >= CANDIDATE_MIN)
@@ -132,6 +136,17 @@ def decide_all(candidates: Iterable[Candidate]) -> GeocodeResult:
             best[c.place.address] = c
     ranked = sorted(best.values(), key=lambda c: -c.score)[:MAX_CONTAINING]
     return GeocodeResult("ambiguous", tuple(ranked)) if ranked else result
+
+
+def _prefer_written(result: GeocodeResult, key: str) -> GeocodeResult:
+    """Among candidates scored alike (鹏祥华庭 and 鹏香华庭 both sound like 鹏香化庭), the
+    one sharing more of the characters typed comes first. Only the order changes."""
+    if result.status == "found" or len(result.candidates) < 2:
+        return result
+    typed = set(key)
+    ranked = sorted(result.candidates, key=lambda c: (
+        -round(c.score, 6), -len(typed & set(c.place.address))))
+    return replace(result, candidates=tuple(ranked))
 
 
 def _rank_kind(place: Place) -> int:
@@ -180,8 +195,7 @@ class GazetteerGeocoder(Geocoder):
         self.streets = NameSpace(_street_entries(self.numbers.streets()), _key)
         self.xiaoqu = NameSpace(sorted(xiaoqu.items()), _key)
         self.landmarks = NameSpace(sorted(landmarks.items()), _key)
-        self._all_keys = list(self._by_key)
-        self._all = FuzzyIndex(self._all_keys)
+        self._all = PartitionedIndex(self._by_key, _numbers_of)
         self._members: dict[str, list[Place]] = {}
         for place in self.places:
             if place.kind == "building" and place.xiaoqu:
@@ -279,7 +293,7 @@ class GazetteerGeocoder(Geocoder):
             if rest.status in ("found", "street"):
                 return rest
             candidates += rest.candidates
-        result = decide(candidates)
+        result = _prefer_written(decide(candidates), key)
         if name_only:
             return self._with_containing(result, parsed, key)
         if result.status != "found" and parsed.street and parsed.number is not None:
@@ -397,6 +411,11 @@ class GazetteerGeocoder(Geocoder):
                 # a typo can make a street look like 小区 + street (东城|环路 for 东环城路)
                 out += self._on_street(parsed.xiaoqu + parsed.street, parsed.number,
                                        fuzzy=fuzzy)
+        elif fuzzy and parsed.xiaoqu and not parsed.street and parsed.building is not None \
+                and _STREET_WORD.search(parsed.xiaoqu):
+            # a street whose 路/街 a typo moved inward (站路康4号 for 站康路4号) reads as a
+            # 小区 and a building: try it as the street and the house number too
+            out += self._on_street(parsed.xiaoqu, parsed.building, fuzzy=True)
         return out
 
     def _in_xiaoqu(self, name: str, label: str | None, *, fuzzy: bool) -> list[Candidate]:
@@ -428,11 +447,8 @@ class GazetteerGeocoder(Geocoder):
         """Fuzzy on the whole text, for what parsing could not split. The numbers must be
         the same: 临河街1662号 is not 临河街66号, however similar the strings."""
         out = []
-        numbers = _NUMBERS.findall(key)
-        positions = [i for i in self._all.prefilter(key, 80)
-                     if _NUMBERS.findall(self._all_keys[i]) == numbers]
-        for position, score in fuzzy_index.score(key, positions, self._all_keys, limit=8):
-            for place in self._by_key[self._all_keys[position]]:
+        for name, score in self._all.search(key, 8, prefilter=80):
+            for place in self._by_key[name]:
                 out.append(Candidate(place, score / 100.0 * 0.97, "fuzzy"))
         return out
 
@@ -447,20 +463,24 @@ class GazetteerGeocoder(Geocoder):
         name = _PINYIN_DETAIL.sub("", name) if number is None else name
         out: list[Candidate] = []
         if number is not None:
-            for hit in self.streets.resolve(name, limit=3):
+            for hit in self.streets.resolve(name, limit=8):
                 match = self.numbers.locate(hit.name, int(number))
                 if match is not None:
-                    out.append(Candidate(match.place, hit.score * match.factor, "pinyin"))
+                    out.append(Candidate(match.place, hit.score * match.factor, _sound(hit)))
         for hit in self.xiaoqu.resolve(name, limit=4):
             building = self._buildings.get((hit.name, str(int(number)))) if number else None
             if building is not None:
-                out.append(Candidate(building, hit.score, "pinyin"))
+                out.append(Candidate(building, hit.score, _sound(hit)))
             elif number is None and hit.name in self._named:
-                out.append(Candidate(self._named[hit.name], hit.score, "pinyin"))
+                out.append(Candidate(self._named[hit.name], hit.score, _sound(hit)))
         if number is None:
-            out += [Candidate(self._named[h.name], h.score, "pinyin")
+            out += [Candidate(self._named[h.name], h.score, _sound(h))
                     for h in self.landmarks.resolve(name, limit=3)]
         return out
+
+
+def _numbers_of(key: str) -> tuple[str, ...]:
+    return tuple(_NUMBERS.findall(key))
 
 
 def _street_entries(streets: set[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -472,6 +492,12 @@ def _street_entries(streets: set[str]) -> list[tuple[str, tuple[str, ...]]]:
                 if alias not in streets and not any(alias in v for v in entries.values()):
                     entries[street].append(alias)
     return [(s, tuple(a)) for s, a in sorted(entries.items())]
+
+
+def _sound(hit: NameHit) -> str:
+    """How a pinyin text found the name: by its initials or a similar sound (both decided
+    with a wider margin), or by its sound."""
+    return hit.method if hit.method in ("initials", "fuzzy") else "pinyin"
 
 
 def _method(hit: NameHit, default: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from collections.abc import Callable
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from gis import pinyin
 from gis.fuzzy_index import FuzzyIndex
@@ -24,6 +24,19 @@ TRANSPOSED = 0.92  # the same characters in another order: a slip, not another n
 # A known name (3 characters or more: 荣光 alone says little) followed by more words
 # (北门, 对面, 附近): worth offering, never sure
 CONTAINED = 0.8
+# One syllable dropped, doubled or swapped with its neighbour, in characters or in pinyin
+# (有街 or youjie for 太有街, qunlejie for 乐群街): a candidate to offer, never sure.
+SOUND_TYPO = 0.8
+# A sound one letter off typed in characters (锦达路 for 境大路: jin/jing) is a near
+# homophone: similar, less sure than a slip of typed pinyin (dev-set calibration).
+NEAR_HOMOPHONE_COST = 0.04
+# Initials one letter off (gpk for gpl, 公平路): a neighbouring key on a phone keyboard is
+# the likelier slip; either way a candidate to offer, never sure.
+INITIALS_SLIP, INITIALS_NEIGHBOUR_KEY = 0.76, 0.79
+SLIP_INITIALS_MIN = 3  # two letters one off are any two letters
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+NEIGHBOUR_KEYS = {c: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)}
+                  for row in _KEY_ROWS for i, c in enumerate(row)}
 # Pinyin strings are long and repetitive (dong, sheng, yuan), so their raw similarity
 # flatters near misses: it is squared, and scaled so that the same sound scores PINYIN.
 # Parents add or drop 小区 at will: 东盛 / 东盛小区 / 东盛花苑小区 are the same place.
@@ -51,6 +64,8 @@ class NameSpace:
         self._by_key: dict[str, dict[str, float]] = {}
         self._by_pinyin: dict[str, set[str]] = {}
         self._by_initials: dict[str, set[str]] = {}
+        self._by_sound_typo: dict[str, set[str]] = {}
+        self._initials_deletes: dict[str, set[str]] = {}
         keys: list[str] = []
         owners: list[str] = []
         for name, aliases in entries:
@@ -67,13 +82,23 @@ class NameSpace:
                     owners.append(name)
                     for sound in pinyin.name_keys(variant):
                         self._by_pinyin.setdefault(sound, set()).add(name)
+                    for typo in _syllable_typos(variant):
+                        self._by_sound_typo.setdefault(typo, set()).add(name)
                     if len(variant) >= 2:
-                        self._by_initials.setdefault(pinyin.initials(variant), set()).add(name)
+                        initials = pinyin.initials(variant)
+                        self._by_initials.setdefault(initials, set()).add(name)
+                        if len(initials) >= SLIP_INITIALS_MIN:
+                            for deleted in _deletions(initials):
+                                self._initials_deletes.setdefault(deleted, set()).add(initials)
+        for sound in self._by_pinyin:  # the same sound as a name is that name, not a typo
+            self._by_sound_typo.pop(sound, None)
         self.names = sorted(set(owners))
         self._owners = owners
         self._fuzzy = FuzzyIndex(keys)
         self._sounds = sorted(self._by_pinyin)
         self._pinyin_fuzzy = FuzzyIndex(self._sounds)
+        self._typos = sorted(self._by_sound_typo)
+        self._typo_fuzzy = FuzzyIndex(self._typos)
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
@@ -92,13 +117,21 @@ class NameSpace:
             for name, score in self._by_key.get(variant, {}).items():
                 add(name, score, "exact" if score == EXACT else "alias")
         if fuzzy:
-            sound = key if pinyin.has_latin(key) and not _has_han(key) else pinyin.char_key(key)
+            typed_in_characters = _has_han(key)
+            sound = key if pinyin.has_latin(key) and not typed_in_characters else \
+                pinyin.char_key(key)
             for variant in {sound, core_sound(sound)}:
                 for name in self._by_pinyin.get(variant, ()):
                     add(name, PINYIN, "pinyin")
+            for variant in {sound, core_sound(sound)}:
+                for name in self._by_sound_typo.get(variant, ()):
+                    add(name, SOUND_TYPO, "pinyin")
             if key.isascii() and key.isalpha() and 2 <= len(key) <= 8:
                 for name in self._by_initials.get(key, ()):
                     add(name, INITIALS, "initials")
+                for initials, score in self._initials_near(key):
+                    for name in self._by_initials[initials]:
+                        add(name, score, "initials")
             for end in range(len(key) - 1, 2, -1):  # 东盛花苑北门对面: near 东盛花苑
                 for name in self._by_key.get(key[:end], {}):
                     add(name, CONTAINED, "fuzzy")
@@ -111,11 +144,68 @@ class NameSpace:
                 add(self._owners[position], score / 100.0, "fuzzy")
             for position, score in self._pinyin_fuzzy.search(sound, limit):
                 known = self._sounds[position]
-                similar = max((score / 100.0) ** 2 * PINYIN, slip_score(sound, known))
+                # one slip is that name's sound; mere similarity is fuzzy (decided with
+                # the wider margin: fuyou... for 府都花园 was one, on the dev set)
+                slip = slip_score(sound, known)
+                similar = (score / 100.0) ** 2 * PINYIN
+                if slip and typed_in_characters:  # 锦 for 境: a near homophone, not a slip
+                    slip = similar = max(slip, similar) - NEAR_HOMOPHONE_COST
                 for name in self._by_pinyin[known]:
-                    add(name, similar, "pinyin")
+                    add(name, *((slip, "pinyin") if slip > similar else (similar, "fuzzy")))
+            for position, _ in self._typo_fuzzy.search(sound, 3):  # a typo and a slip
+                slip = slip_score(sound, self._typos[position])
+                for name in self._by_sound_typo[self._typos[position]] if slip else ():
+                    add(name, SOUND_TYPO - (PINYIN - slip), "fuzzy")
         ranked = sorted(hits.values(), key=lambda h: (-h.score, h.name))
         return ranked[:limit]
+
+
+    def _initials_near(self, typed: str) -> list[tuple[str, float]]:
+        """Known initials one slip from the typed ones (a letter off, missing, extra, or
+        two swapped), found through their deletions (symmetric delete)."""
+        if len(typed) < SLIP_INITIALS_MIN:
+            return []
+        near: set[str] = set(self._initials_deletes.get(typed, ()))
+        for deleted in _deletions(typed):
+            near.update(self._initials_deletes.get(deleted, ()))
+            if deleted in self._by_initials:
+                near.add(deleted)
+        out = []
+        for known in near:
+            if known == typed or OSA.distance(typed, known, score_cutoff=1) > 1:
+                continue
+            out.append((known, _initials_slip_score(typed, known)))
+        return out
+
+
+def _deletions(text: str) -> set[str]:
+    return {text[:i] + text[i + 1:] for i in range(len(text))}
+
+
+def _initials_slip_score(typed: str, known: str) -> float:
+    if len(typed) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+        if len(diff) == 1 and typed[diff[0]] in NEIGHBOUR_KEYS.get(known[diff[0]], ()):
+            return INITIALS_NEIGHBOUR_KEY
+    return INITIALS_SLIP
+
+
+def _syllable_typos(name: str) -> set[str]:
+    """The name's sound with one syllable dropped, doubled or swapped with the next: what a
+    character typo (太有街 -> 有街, 乐群街 -> 群乐街) sounds like."""
+    out: set[str] = set()
+    for syllables in {tuple(pinyin.syllables(name)), tuple(pinyin.char_syllables(name))}:
+        n = len(syllables)
+        if n < 2 or not all(s.isalpha() and s.isascii() for s in syllables):
+            continue
+        for i in range(n):
+            if n >= 3:
+                out.add("".join(syllables[:i] + syllables[i + 1:]))
+            out.add("".join(syllables[:i + 1] + syllables[i:]))
+            if i + 1 < n:
+                out.add("".join(syllables[:i] + (syllables[i + 1], syllables[i])
+                                + syllables[i + 2:]))
+    return out
 
 
 def slip_score(typed: str, known: str) -> float:
@@ -125,6 +215,11 @@ def slip_score(typed: str, known: str) -> float:
     allowed = 1 if len(known) >= SLIP_MIN_LETTERS else 0
     if len(known) >= 2 * SLIP_MIN_LETTERS:
         allowed = 2
+    if edits == 1 and allowed == 1 and len(typed) == len(known):
+        # one letter for another is a slip only to a neighbouring key (fuyou is not fudou)
+        i = next(j for j, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b)
+        if typed[i] not in NEIGHBOUR_KEYS.get(known[i], ()):
+            return 0.0
     return PINYIN - SLIP_COST * edits if 0 < edits <= allowed else 0.0
 
 

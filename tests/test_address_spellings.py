@@ -41,7 +41,6 @@ def _found(snapshot, text: str):
     ("吉林省二道区临河街1226号", "临河街1226号"),
     ("東盛花苑3棟2單元301室", "东盛花苑3栋"),
     ("东盛公园东门", "东盛公园（示例）"),          # a landmark with a direction
-    ("dshy", "东盛花苑"),                          # initials
 ])
 def test_real_spellings_find_the_place(sample_snapshot, typed, meant):
     assert _found(sample_snapshot, typed) == meant
@@ -57,6 +56,55 @@ def test_near_a_place_is_found_but_less_sure(sample_snapshot):
     near = sample_snapshot.geocoder.search("东盛公园对面")
     assert near.status == "found" and near.place == at.place
     assert near.confidence < at.confidence
+
+
+def _first_offered(snapshot, text: str) -> str:
+    """Not sure enough to answer: asked, with the place meant offered first."""
+    result = snapshot.geocoder.search(text)
+    assert result.status == "ambiguous", (text, result.status, result.candidates[:3])
+    return result.place.address
+
+
+def test_initials_one_key_from_another_names_are_asked_not_guessed(sample_snapshot):
+    # dshy is 东盛花苑, but dsgy (东盛公园) is one key away (g|h): offered first, asked
+    assert _first_offered(sample_snapshot, "dshy") == "东盛花苑"
+    assert {c.place.address for c in sample_snapshot.geocoder.search("dshy").candidates} >= {
+        "东盛花苑", "东盛公园（示例）"}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    # initials with a slip, the house number deciding which street: offered, never sure
+    ("gpk805号", "公平路805号"),        # l -> k, its neighbour on the keyboard
+    ("jldk2852号", "吉林大路2852号"),
+    ("dsdk1595号", "东盛大街1595号"),
+    ("fxxl12号", "福兴路12号"),         # a letter typed twice
+    ("fmdj665号", "民丰大街665号"),     # two letters swapped
+    # a character dropped, doubled or swapped, then typed in pinyin: the syllables say it
+    ("qun le jie896号", "乐群街896号"),
+    ("taikaijie 65 hao", "开太街65号"),
+    ("ningan街742号", "安宁街742号"),
+    ("you街680号", "太有街680号"),
+    # a dropped character and a slip at once (安宁 swapped, a -> s; jie -> jir)
+    ("ningsn jie 742 hao", "安宁街742号"),
+    ("qunlejir896号", "乐群街896号"),
+])
+def test_slips_and_typos_in_typed_pinyin_offer_the_place(sample_snapshot, typed, meant):
+    assert _first_offered(sample_snapshot, typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    # 康桥苑 and 康桥园 sound alike: the one written with the characters typed comes first
+    ("kang桥苑5号楼", "康桥苑5号楼"),
+    ("kang桥园5栋", "康桥园5栋"),
+    ("泰合苑", "泰和苑"),               # a homophone of 和; 泰和园 sounds the same
+])
+def test_names_that_sound_alike_offer_the_one_written_first(sample_snapshot, typed, meant):
+    assert _first_offered(sample_snapshot, typed) == meant
+
+
+def test_a_street_whose_suffix_a_typo_moved_is_still_the_street(sample_snapshot):
+    # 公路平12号: 路 typed one place early reads as a 小区 "公路平" and building 12
+    assert _found(sample_snapshot, "公路平12号") == "公平路12号"
 
 
 def test_initials_of_a_street_answer_the_street(sample_snapshot):

@@ -258,3 +258,57 @@ def test_a_known_name_with_more_words_is_offered_not_asserted(geocoder):
     result = geocoder.search("东盛花苑北门对面的超市")
     assert result.status == "ambiguous"
     assert result.place.address == "东盛花苑"
+
+
+# ---- issue 12: partitioned fuzzy search, syllable typos, initials slips -------------------
+
+def test_whole_address_fuzzy_search_stays_among_the_same_numbers():
+    from gis.fuzzy_index import PartitionedIndex
+    index = PartitionedIndex(["临河街1662号", "临河街66号", "临和街1662号"],
+                             lambda name: tuple(c for c in name if c.isdigit()))
+    found = [name for name, _ in index.search("临河接1662号", 5)]
+    assert found[0] == "临河街1662号" and "临河街66号" not in found
+    assert index.search("临河街7号", 5) == []  # no address with that number
+
+
+def test_a_small_index_scores_every_name():
+    index = FuzzyIndex(["东盛花苑", "丁香名苑", "临河佳苑"])
+    assert sorted(index.prefilter("完全不同", 2)) == [0, 1, 2]
+    assert index.names[index.search("丁香名园", 1)[0][0]] == "丁香名苑"
+
+
+def test_syllable_typos_and_initials_slips_are_candidates_never_sure():
+    from gis.names import INITIALS, NameSpace
+    streets = NameSpace([("乐群街", ()), ("公平路", ()), ("临河街", ())],
+                        SAMPLE_GRAMMAR.safe_normalize)
+    swapped = {h.name: h for h in streets.resolve("qunlejie")}  # 群乐街, typed in pinyin
+    assert swapped["乐群街"].score < 0.82
+    slip = {h.name: h for h in streets.resolve("gpk")}  # l -> k on a phone keyboard
+    assert slip["公平路"].method == "initials" and slip["公平路"].score < INITIALS
+    assert "临河街" not in {h.name for h in streets.resolve("gpk") if h.method == "initials"}
+
+
+def test_exact_initials_are_asked_when_another_name_is_one_key_away():
+    from gis.geocoding import Candidate, decide
+    a, b = (Place(name, 0.0, 0.0, kind="xiaoqu") for name in ("东盛花苑", "东盛公园"))
+    result = decide([Candidate(a, 0.9, "initials"), Candidate(b, 0.79, "initials")])
+    assert result.status == "ambiguous" and result.place == a
+    assert decide([Candidate(a, 0.9, "initials")]).status == "found"
+
+
+def test_a_slip_in_typed_pinyin_is_a_neighbouring_key_or_a_letter_dropped_or_doubled():
+    from gis.names import slip_score
+    assert slip_score("dongshemg", "dongsheng") > 0.85   # m is n's neighbour
+    assert slip_score("dongshenng", "dongsheng") > 0.85  # a letter doubled
+    assert slip_score("dongsheg", "dongsheng") > 0.85    # a letter dropped
+    # y for d is no slip: fuyouhuayuan (由富花园 typed with a swap) is not 府都花园
+    assert slip_score("fuyouhuayuan", "fudouhuayuan") == 0.0
+
+
+def test_a_sound_one_letter_off_in_characters_is_a_near_homophone_not_a_slip():
+    from gis.names import PINYIN, NameSpace
+    streets = NameSpace([("锦达路", ()), ("景江大路", ())], SAMPLE_GRAMMAR.safe_normalize)
+    typed_pinyin = {h.name: h for h in streets.resolve("jingdalu")}["锦达路"]
+    in_characters = {h.name: h for h in streets.resolve("境达路")}["锦达路"]  # jing for jin
+    assert typed_pinyin.method == "pinyin" and typed_pinyin.score < PINYIN
+    assert in_characters.method == "fuzzy" and in_characters.score < typed_pinyin.score
