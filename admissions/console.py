@@ -140,8 +140,12 @@ def search(snapshot: Snapshot, session: Session, query: str, lang: str = "zh",
     for name, kind in _matching_areas(snapshot, text):
         located.append(ConsoleResult("area", name, translate(AREA_LABELS[kind]), name))
     for school in _matching_schools(snapshot, text):
-        located.append(ConsoleResult("school", school.name, f"{school.code} {school.address}",
-                                     school.code))
+        found = ConsoleResult("school", school.name, f"{school.code} {school.address}",
+                              school.code)
+        if school.code == text.upper():  # a school's code is what was meant, not initials
+            located.insert(0, found)
+        else:
+            located.append(found)
     if not answer or not answer.get("candidates"):
         for place in _matching_places(snapshot, text, matched):
             located.append(ConsoleResult("address", place.address,
