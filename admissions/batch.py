@@ -106,7 +106,10 @@ def _column_for(header: list[str], key: str) -> int | None:
 
 
 def read_csv(text: str) -> list[InputRow]:
-    lines = list(csv.reader(io.StringIO(text)))
+    try:  # newline="": a lone \r ends a line too, as csv expects of its files
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:  # a cell over csv's field limit (128 KiB)
+        raise _refuse(N_("CSV 文件无法读取：有的单元格太长，或引号没有成对。")) from None
     lines = [line for line in lines if any(cell.strip() for cell in line)]
     if not lines:
         raise _refuse(N_("文件是空的：没有表头，也没有数据行。"))
@@ -139,33 +142,31 @@ def read_csv(text: str) -> list[InputRow]:
     return rows
 
 
-def read_json(text: str) -> list[InputRow]:
+NOT_ROWS = N_("JSON 需要是一个数组，或带有 rows 数组的对象，例如 "
+              "{\"rows\": [{\"lat\": …, \"lng\": …}, {\"address\": \"…\"}]}。")
+
+
+def load_json(text: str) -> object:
+    """The JSON of the file, or the line and column where it is broken."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise _refuse(N_("JSON 格式有误：第 %(row)s 行第 %(column)s 列（%(reason)s）。"),
                       row=error.lineno, column=error.colno, reason=error.msg) from None
-    if isinstance(data, dict):
-        data = data.get("rows", data.get("points", data.get("addresses")))
-    if not isinstance(data, list):
-        raise _refuse(N_("JSON 需要是一个数组，或带有 rows 数组的对象，例如 "
-                         "{\"rows\": [{\"lat\": …, \"lng\": …}, {\"address\": \"…\"}]}。"))
-    if not data:
+    except RecursionError:  # nested deeper than any file of rows
+        raise _refuse(NOT_ROWS) from None
+
+
+def json_rows(items: list[dict]) -> list[InputRow]:
+    """The rows of a JSON file whose shape the caller has checked (the web edge reads it
+    through its declared type): `id`, and `lat` and `lng` or `address`, each may be absent
+    or null; their values are checked row by row."""
+    if not items:
         raise _refuse(N_("文件是空的：没有数据行。"))
-    _check_count(len(data))
-    rows = []
-    for number, item in enumerate(data, start=1):
-        if isinstance(item, str):
-            item = {"address": item}
-        if not isinstance(item, dict):
-            rows.append(InputRow(number, None, address=item))
-            continue
-        key = {k.strip().lower() if isinstance(k, str) else k: v for k, v in item.items()}
-        found = {name: next((key[n] for n in names if n in key), None)
-                 for name, names in COLUMN_NAMES.items()}
-        ident = found["id"]
-        rows.append(InputRow(number, None if ident is None else str(ident)[:64],
-                             lat=found["lat"], lng=found["lng"], address=found["address"]))
+    _check_count(len(items))
+    rows = [InputRow(number, None if item.get("id") is None else str(item["id"])[:64],
+                     lat=item.get("lat"), lng=item.get("lng"), address=item.get("address"))
+            for number, item in enumerate(items, start=1)]
     if not any(r.address is not None or r.lat is not None or r.lng is not None for r in rows):
         raise _refuse(N_("没有可用的字段：每一行需要有 lat 和 lng，或 address。"))
     return rows
@@ -179,14 +180,15 @@ def _check_count(count: int) -> None:
                       max=f"{MAX_ROWS:,}", count=f"{count:,}")
 
 
-def read_rows(body: bytes, kind: str | None) -> list[InputRow]:
-    """`kind` is "json", "csv" or None (then the text decides: JSON starts with { or [)."""
+def read_text(body: bytes, kind: str | None) -> tuple[str, str]:
+    """The file's text and its kind: "json" or "csv" as given, or when None as the text
+    says (JSON starts with { or [)."""
     text = decode(body)
     if not text.strip():
         raise _refuse(N_("文件是空的：没有数据行。"))
     if kind is None:
         kind = "json" if text.lstrip()[:1] in ("{", "[") else "csv"
-    return read_json(text) if kind == "json" else read_csv(text)
+    return text, kind
 
 
 # --- answering ----------------------------------------------------------------------------

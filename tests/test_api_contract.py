@@ -9,6 +9,7 @@ against the schema it illustrates."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 import jsonschema_rs
@@ -21,7 +22,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from admissions.answer import school_summary
 from gis.point import WGS84Point
-from webapp.api.eligibility import ANSWERS_EXAMPLE
+from webapp.api.schemas import ANSWERS_EXAMPLE
 from webapp.api.openapi import openapi_document
 from webapp.ogc.openapi import ogc_openapi
 
@@ -271,3 +272,104 @@ def test_a_body_without_a_required_field_is_refused_by_the_contract():
     items = msgspec.to_builtins(OGC_EXAMPLES[ZoneItems])
     items["features"][0]["properties"]["secret"] = 1
     assert b"secret" not in encode(ZoneItems, items)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# --- the request bodies are read through the declared types -------------------------------
+
+def _json_request_bodies(document: dict):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for media, content in operation.get("requestBody", {}).get("content", {}).items():
+                if "json" in media:
+                    yield method, path, content["schema"]
+
+
+def test_every_json_request_body_is_a_declared_type_read_by_its_view(client, monkeypatch):
+    """Each operation's JSON body refers to a component (no schema written by hand), the
+    component is the JSON Schema of a declared request type, and the view reads the body
+    through that very type."""
+    from webapp.api import bodies, schemas
+    declared = {t.__name__: t for t in schemas.REQUEST_TYPES}
+    document = openapi_document()
+    components = document["components"]["schemas"]
+    read = []
+    for name in ("decode", "convert"):
+        real = getattr(bodies, name)
+        monkeypatch.setattr(bodies, name, lambda shape, *a, real=real: (
+            read.append(shape), real(shape, *a))[1])
+    found = list(_json_request_bodies(document))
+    assert {path for _, path, _ in found} == {"/api/v1/inquiries", "/api/v1/eligibility",
+                                              "/api/v1/lookup/batch"}
+    for method, path, schema in found:
+        assert set(schema) == {"$ref"}, (method, path)
+        name = schema["$ref"].rsplit("/", 1)[1]
+        shape = declared[name]
+        _, generated = msgspec.json.schema_components(
+            [shape], ref_template="#/components/schemas/{name}")
+        for part, part_schema in generated.items():
+            assert {k: v for k, v in components[part].items() if k != "examples"
+                    } == part_schema, part
+        read.clear()
+        example = components[name]["examples"][0]
+        response = client.open(path, method=method, json=example)
+        assert response.status_code < 500, response.get_json()
+        assert read == [shape], (path, read)
+
+
+WRONG_TYPES = [
+    ("/api/v1/inquiries", {"kind": "consult", "content": 5, "caller_name": "张三",
+                           "caller_phone": "13800138000"}, "content", "content"),
+    ("/api/v1/inquiries", {"kind": "consult", "content": "你好", "caller_name": "张三",
+                           "caller_phone": "13800138000", "contact_consent": "是"},
+     "contact_consent", "contact_consent"),
+    ("/api/v1/eligibility", {"answers": ANSWERS_EXAMPLE,
+                             "location": {"lat": "north", "lng": 114.36}},
+     "location.lat", "location.lat"),
+    ("/api/v1/eligibility", {"answers": {**ANSWERS_EXAMPLE, "moved_in": 2024},
+                             "zone_id": "P01"}, "answers", "answers"),
+    ("/api/v1/eligibility", {"answers": ANSWERS_EXAMPLE, "location": {"where": "家"}},
+     "location.where", "location.where"),
+    ("/api/v1/lookup/batch", {"rows": [{"id": ["1"], "lat": 30.95, "lng": 114.36}]},
+     "file", "rows[0].id"),
+    ("/api/v1/lookup/batch", [{"address": "示例街1号"}, {"address": 7}], "file",
+     "rows[1].address"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "field", "named"), WRONG_TYPES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_wrong_typed_field_is_a_400_naming_it_in_the_users_language(
+        app, path, body, field, named, lang):
+    sent = json.dumps(body, ensure_ascii=False)
+    response = app.test_client().post(f"{path}?lang={lang}", json=body)
+    assert response.status_code == 400, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_parameter" and error["field"] == field
+    message = error["message"]
+    assert named in message and "Expected" not in message and "`" not in message, message
+    if lang == "zh":
+        assert CJK.search(message), message
+    else:
+        assert all(ch in sent for ch in CJK.findall(message)), message
+
+
+def test_the_type_refuses_a_body_before_the_domain_reads_it(client, monkeypatch):
+    from admissions import inquiries
+    called = []
+    monkeypatch.setattr(inquiries, "clean_new", lambda *a: called.append(a))
+    response = client.post("/api/v1/inquiries", json={"kind": "consult", "content": ["x"]})
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "content"
+    assert called == []
+
+
+@pytest.mark.parametrize(("body", "field", "words"), [
+    ({"content": "你好"}, "kind", "请选择类型"),          # the form's words for the kind
+    ({"kind": "visit", "content": "你好"}, "kind", "请选择类型"),
+    ({"kind": "consult"}, "content", "缺少 content"),
+])
+def test_a_missing_or_unknown_value_keeps_clear_words(client, body, field, words):
+    error = client.post("/api/v1/inquiries", json=body).get_json()["error"]
+    assert error["field"] == field and words in error["message"], error

@@ -94,6 +94,10 @@ def test_a_form_upload_works(client):
     (b'{"rows": 3}', "application/json", "数组"),
     (b'[{"name": "x"}]', "application/json", "没有可用的字段"),
     (b"lat,lng\n43.8,125.4\n43.8,125.4,9,9\n", "text/csv", "第 2 行第 3 列"),
+    (b"address\n" + b"x" * 200_000 + b"\n", "text/csv", "单元格太长"),
+    (b'{"points": [{"lat": 1, "lng": 1}]}', "application/json", "rows 数组"),
+    (b'{"rows": [{"lat": true, "lng": 1}]}', "application/json", "rows[0].lat"),
+    (b'[{"address": ["x"]}]', "application/json", "rows[0].address"),
 ])
 def test_a_bad_file_is_a_400_with_a_clear_message(client, body, content_type, words):
     response = client.post("/api/v1/lookup/batch", data=body, content_type=content_type)
@@ -143,3 +147,23 @@ def test_the_readme_examples_of_open_data_work(client):
     out = client.post("/api/v1/lookup/batch?format=csv", data=b"lat,lng\n43.879,125.39\n",
                       content_type="text/csv")
     assert out.status_code == 200 and "assigned" in out.get_data(as_text=True)
+
+
+def test_a_lone_carriage_return_ends_a_csv_line(client):
+    # csv raised "new-line character seen in unquoted field" (a 500) on a bare \r.
+    response = client.post("/api/v1/lookup/batch", data=b"\r':z", content_type="text/csv")
+    assert response.status_code == 400 and response.get_json()["error"]["field"] == "file"
+    ok = client.post("/api/v1/lookup/batch", data=b"lat,lng\r43.879,125.39\r",
+                     content_type="text/csv")
+    assert ok.status_code == 200 and len(ok.get_json()["rows"]) == 1
+
+
+def test_json_rows_may_leave_out_or_null_what_they_do_not_use(client):
+    """As a spreadsheet exports a mixed table: a point row and an address row, the unused
+    cells null; numbers as text are read as numbers."""
+    rows = client.post("/api/v1/lookup/batch", json=[
+        {"id": 1, "lat": "43.879", "lng": "125.39", "address": None},
+        {"id": None, "lat": None, "lng": None, "address": "临河街1226号"}]).get_json()["rows"]
+    assert [r["id"] for r in rows] == ["1", None]
+    assert rows[0]["status"] != "invalid" and rows[0]["location"]["lat"] == 43.879
+    assert rows[1]["status"] != "invalid"  # read as an address, not as a point lacking lat

@@ -6,7 +6,8 @@ type does not declare is dropped, a required key that is missing or a value of t
 type raises `ContractBroken` here, at the edge of our code (a bug: the client gets a 500
 that is logged, never a body that breaks the document). The OpenAPI components are the
 same types' JSON Schema, with their docstrings as descriptions and examples that are
-instances of the types, checked when they are declared."""
+instances of the types, checked when they are declared; so are the request bodies'
+(read through their types by webapp/api/bodies.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -69,6 +70,12 @@ def components(types: Iterable[type], examples: dict[type, object],
 
 def ref(shape: type) -> dict:
     return {"$ref": f"#/components/schemas/{shape.__name__}"}
+
+
+def json_body(shape: type, **other_media: dict) -> dict:
+    """An operation's `requestBody`: JSON of the declared type (read through it,
+    webapp/api/bodies.py), and any other media it takes."""
+    return {"required": True, "content": {JSON: {"schema": ref(shape)}, **other_media}}
 
 
 _SUBSCHEMA = ("items", "additionalProperties", "not")

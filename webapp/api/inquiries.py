@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import msgspec
 from flask import Blueprint, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 
 from admissions import inquiries, kb_search
 from admissions.answer import Translate
-from webapp.api import schemas
+from webapp.api import bodies, schemas
+from webapp.api.bodies import Refusals
 from webapp.api.contract import respond
 from webapp.disclosure.limits import honeypot_filled, limit_lookups, limit_submissions
 from webapp.i18n import translate
@@ -36,7 +38,7 @@ def faq_search(session: Session, args: Mapping[str, str],
          "url": url_for_hit(h.kind, h.code)} for h in hits]}
 
 
-def submit_inquiry(sessions: sessionmaker, school_codes: set[str], data: Mapping[str, str],
+def submit_inquiry(sessions: sessionmaker, school_codes: set[str], data: Mapping,
                    translate: Translate) -> dict:
     if honeypot_filled(data):
         raise InvalidParameter(N_("提交未成功，请稍后再试。"), field="website")
@@ -63,13 +65,15 @@ def api_faq_search():
         return respond(schemas.FaqHits, faq_search(session, request.args, hit_url))
 
 
-def _json_object() -> dict:
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the parser's stack: not a form either way
-        data = None
-    if not isinstance(data, dict):
-        raise InvalidParameter(N_("请求内容必须是一个 JSON 对象。"), field="body")
+# A body that does not fit `InquiryRequest`: the kind keeps the form's words.
+REFUSALS = Refusals(N_("请求内容必须是一个 JSON 对象。"), "body", messages={
+    "kind": N_("请选择类型：咨询、投诉、举报或建议。")})
+
+
+def _json_fields() -> dict:
+    """The JSON body read as `InquiryRequest`, back as the fields the form would send."""
+    body = bodies.decode(schemas.InquiryRequest, request.get_data(), REFUSALS)
+    data = msgspec.to_builtins(body)
     refuse_nul(data.items())
     return data
 
@@ -77,9 +81,7 @@ def _json_object() -> dict:
 @bp.post("/api/v1/inquiries")
 @limit_submissions
 def api_submit_inquiry():
-    data = _json_object() if request.is_json else request.form.to_dict()
-    data = {k: v if isinstance(v, str) else str(v) for k, v in data.items()
-            if isinstance(v, (str, int, bool))}
+    data = _json_fields() if request.is_json else request.form.to_dict()
     body = submit_inquiry(services().sessions, set(snapshot().schools), data, translate)
     return respond(schemas.Inquiry, body, 201)
 

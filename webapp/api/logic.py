@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import msgspec
+
 from admissions import batch
 from admissions.answer import Translate, _identity, school_summary, zones_only
 from admissions.encoding import EncodedAnswer
@@ -17,8 +19,9 @@ from gis.address import AddressQuery
 from gis.geojson import feature, feature_collection
 from gis.suggest import suggestion
 from gis.spreadsheet import csv_text
+from webapp.api import bodies, schemas
 from webapp.api import params as p
-from webapp.api import schemas
+from webapp.api.bodies import Refusals
 from webapp.api.contract import plain
 from zones.errors import N_, InvalidParameter, NotFound
 from zones.model import LEVELS
@@ -164,11 +167,27 @@ def batch_output_format(args: Mapping[str, str], accepted: str | None) -> str:
     return chosen
 
 
+# A JSON file that does not fit `BatchLookupRequest`: refused as a file, the path named.
+BATCH_REFUSALS = Refusals(batch.NOT_ROWS, "file", messages={"rows": batch.NOT_ROWS},
+                          whole_body=True)
+
+
+def batch_rows(body: bytes, kind: str | None) -> list:
+    """The file's rows; a JSON file read through its declared type first."""
+    text, kind = batch.read_text(body, kind)
+    if kind == "csv":
+        return batch.read_csv(text)
+    data = batch.load_json(text)
+    typed = bodies.convert(schemas.BatchLookupRequest,
+                           {"rows": data} if isinstance(data, list) else data, BATCH_REFUSALS)
+    return batch.json_rows(msgspec.to_builtins(typed.rows))
+
+
 def batch_lookup(snapshot: Snapshot, body: bytes, kind: str | None, args: Mapping[str, str],
                  translate: Translate) -> tuple[list, dict]:
     """Every row of the file answered, in order; the file is checked whole first."""
     levels = p.levels(args)
-    rows = batch.read_rows(body, kind)
+    rows = batch_rows(body, kind)
     answers = batch.answer_rows(snapshot, rows, levels, translate)
     return answers, {"summary": batch.summary(answers), "zone_version": snapshot.zone_version,
                      "dataset": {"sample": snapshot.sample}}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from webapp.api import schemas as s
-from webapp.api.contract import ref
+from webapp.api.contract import json_body, ref
 
 _ERROR = {"description": "Error", "content": {"application/json": {
     "schema": ref(s.Error)}}}
@@ -37,16 +37,9 @@ OPEN_DATA_PATHS = {
                            "type": "string", "enum": ["primary", "middle"]}},
                        {"name": "on", "in": "query", "schema": {"type": "string",
                                                                 "format": "date"}}],
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": {"type": "object", "properties": {
-                "rows": {"type": "array", "maxItems": 10000, "items": {
-                    "type": "object", "properties": {
-                        "id": {"type": "string"}, "lat": {"type": "number"},
-                        "lng": {"type": "number"}, "address": {"type": "string"}}}}}},
-                "example": {"rows": [{"id": "1", "lat": 30.25, "lng": 120.15},
-                                     {"id": "2", "address": "临河街1226号"}]}},
-            "text/csv": {"schema": {"type": "string"},
-                         "example": "id,lat,lng,address\n1,30.25,120.15,\n2,,,临河街1226号\n"}}},
+        "requestBody": json_body(s.BatchLookupRequest, **{"text/csv": {
+            "schema": {"type": "string"},
+            "example": "id,lat,lng,address\n1,30.25,120.15,\n2,,,临河街1226号\n"}}),
         "responses": {"200": {"description": "One row per input", "content": {
             "application/json": {"schema": ref(s.BatchLookup)},
             "text/csv": {"schema": {"type": "string"}}}},

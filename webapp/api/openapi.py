@@ -1,12 +1,12 @@
-"""The OpenAPI 3.1 document of API v1: the paths and parameters, with every JSON body
-referring to the types declared once in webapp/api/schemas.py (the components are their
-JSON Schema, webapp/api/contract.py)."""
+"""The OpenAPI 3.1 document of API v1: the paths and parameters, with every JSON body,
+answer or request, referring to the types declared once in webapp/api/schemas.py (the
+components are their JSON Schema, webapp/api/contract.py)."""
 from __future__ import annotations
 
 from webapp.api.eligibility import OPENAPI_PATHS as ELIGIBILITY_PATHS
 from webapp.api.open_data_openapi import OPEN_DATA_PATHS
 from webapp.api import schemas as s
-from webapp.api.contract import components, ref
+from webapp.api.contract import components, json_body, ref
 
 ERROR = ref(s.Error)
 
@@ -28,14 +28,6 @@ LEVEL = _param("level", "primary or middle; both when absent",
                {"type": "string", "enum": ["primary", "middle"]})
 
 
-INQUIRY_FIELDS = {
-    "kind": {"type": "string", "enum": ["consult", "complaint", "report", "suggestion"]},
-    "content": {"type": "string", "maxLength": 2000},
-    "caller_name": {"type": "string", "maxLength": 32},
-    "caller_phone": {"type": "string",
-                     "description": "mobile (11 digits) or a landline with area code"},
-    "school_code": {"type": "string"}, "contact_consent": {"type": "boolean"},
-    "website": {"type": "string", "description": "honeypot: leave empty"}}
 HOTLINE_PATHS = {
     "/api/v1/faq/search": {"get": {
         "summary": "Ranked FAQ and policy hits (id, kind, title, snippet, highlights, url)",
@@ -47,10 +39,7 @@ HOTLINE_PATHS = {
         "responses": _responses(ref(s.FaqHits), 400)}},
     "/api/v1/inquiries": {"post": {
         "summary": "Submit an inquiry or complaint (rate-limited); returns the tracking number",
-        "requestBody": {"required": True, "content": {
-            "application/json": {"schema": {"type": "object", "properties": INQUIRY_FIELDS,
-                                            "required": ["kind", "content", "caller_name",
-                                                         "caller_phone"]}}}},
+        "requestBody": json_body(s.InquiryRequest),
         "responses": {**_responses(ref(s.Inquiry), 400, 429), "201": {
             "description": "Received",
             "content": {"application/json": {"schema": ref(s.Inquiry)}}}}}},
@@ -127,5 +116,6 @@ def openapi_document() -> dict:
                                      "content": {"application/json": {
                                          "schema": ref(s.Health)}}}}}},
         },
-        "components": {"schemas": components(s.RESPONSE_TYPES, s.EXAMPLES)},
+        "components": {"schemas": components((*s.RESPONSE_TYPES, *s.REQUEST_TYPES),
+                                             s.EXAMPLES)},
     }

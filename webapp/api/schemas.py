@@ -13,10 +13,13 @@ from typing import Annotated, Any, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from admissions.cycle_schema import STAGE_LEVELS
-from admissions.inquiries import KINDS, PUBLIC_ACTIONS, STATUSES as INQUIRY_STATUSES
+from admissions.batch import MAX_ROWS
+from admissions.inquiries import KINDS, MAX_CONTENT, MAX_NAME, PUBLIC_ACTIONS
+from admissions.inquiries import STATUSES as INQUIRY_STATUSES
 from admissions.kb_search import KINDS as HIT_KINDS
 from webapp.api.contract import example
 from zones.index import STATUS_ORDER
+from zones.inputs import INPUT_CRSES
 from zones.model import ALLOCATIONS, LEVELS, SCHOOL_LEVELS
 from zones.versions import PUBLIC_STATUSES
 
@@ -590,6 +593,69 @@ class Eligibility(Shape):
 
 # --- examples: instances of the types, checked as they are declared -------------------------
 
+# --- request bodies ------------------------------------------------------------------------
+# The types check a body's shape before the domain checks its meaning (webapp/api/bodies.py):
+# lengths, counted by the domain after trimming and refused with the count, are stated in
+# the schema (`maxLength`, `maxItems`) for clients and enforced there.
+
+class InquiryRequest(Shape):
+    """A consultation, complaint, report or suggestion (`POST /api/v1/inquiries`). A name
+    and a phone are needed except for a report; other fields are ignored."""
+    kind: Literal[tuple(KINDS)]
+    content: Annotated[str, Meta(description="what it is about, at most 2000 characters",
+                                 extra_json_schema={"maxLength": MAX_CONTENT})]
+    caller_name: Annotated[str, Meta(description="a name or how to address the caller",
+                                     extra_json_schema={"maxLength": MAX_NAME})
+                           ] | UnsetType = UNSET
+    caller_phone: Annotated[str, Meta(description="a mobile number (11 digits) or a fixed "
+                                      "line with its area code")] | UnsetType = UNSET
+    school_code: Annotated[str, Meta(description="the school it concerns (its code)")
+                           ] | None | UnsetType = UNSET
+    contact_consent: Annotated[bool, Meta(description="the caller may be called back")
+                               ] | UnsetType = UNSET
+    website: Annotated[str, Meta(description="a honeypot: leave it out or empty")
+                       ] | UnsetType = UNSET
+
+
+class PlaceOrPoint(Shape, forbid_unknown_fields=True):
+    """Where the family lives: `address` (an address or 小区 name), or `lat` and `lng`
+    (WGS84 unless `crs` says otherwise)."""
+    address: Annotated[str, Meta(extra_json_schema={"maxLength": 200})] | UnsetType = UNSET
+    lat: Annotated[float, Meta(description="latitude")] | UnsetType = UNSET
+    lng: Annotated[float, Meta(description="longitude")] | UnsetType = UNSET
+    crs: Literal[INPUT_CRSES] | UnsetType = UNSET
+
+
+class EligibilityRequest(Shape, forbid_unknown_fields=True):
+    """A family's answers and where it lives (`location`) or its zone (`zone_id`), not
+    both (`POST /api/v1/eligibility`)."""
+    answers: Annotated[dict[str, str | bool], Meta(description=(
+        "question id → answer, for the questions of the current cycle document (a choice's "
+        "value, a YYYY-MM-DD date, or true/false). An unknown question, a value that is not "
+        "an option, a missing answer or an answer to a question that does not apply is a "
+        "400 naming it."))]
+    location: PlaceOrPoint | UnsetType = UNSET
+    zone_id: Annotated[str, Meta(description="a zone of the answers' level, instead of "
+                                 "location")] | UnsetType = UNSET
+
+
+class BatchInputRow(Shape):
+    """One input row: a point (`lat` and `lng`) or an `address`, found in the offline
+    gazetteer. Numbers may come as text, as spreadsheets export them; a bad value is that
+    row's error, not the file's. Other fields are ignored."""
+    id: Annotated[str | int, Meta(description="yours, repeated in the answer's row")
+                  ] | None | UnsetType = UNSET
+    lat: float | str | None | UnsetType = UNSET
+    lng: float | str | None | UnsetType = UNSET
+    address: str | None | UnsetType = UNSET
+
+
+class BatchLookupRequest(Shape):
+    """Up to 10,000 points or addresses (`POST /api/v1/lookup/batch` as JSON); a bare
+    array of rows is read as `rows`."""
+    rows: Annotated[list[BatchInputRow], Meta(extra_json_schema={"maxItems": MAX_ROWS})]
+
+
 VERSION_REF = {"id": "sample-2027", "label": "2027", "effective_from": "2027-03-01"}
 SCHOOL_EXAMPLE = {"code": "S01", "name": "示例小学", "level": "primary",
                   "address": "示例路1号", "subdistrict": "示例街道", "phone": "0431-0000000",
@@ -602,7 +668,18 @@ VERSION_EXAMPLE = {"id": "sample-2027", "label": "2027", "status": "published",
                        "geojson": "/api/v1/zone-versions/sample-2027/zones.geojson",
                        "csv": "/api/v1/zone-versions/sample-2027/zones.csv",
                        "gpkg": "/api/v1/zone-versions/sample-2027/zones.gpkg"}}
+# The questions are the cycle document's: answers of the sample cycle.
+ANSWERS_EXAMPLE = {"level": "primary", "birth_date": "2021-03-01", "hukou_where": "here",
+                   "hukou_with": "both_parents", "home_owner": "parents",
+                   "moved_in": "2024-01-01"}
 EXAMPLES = {shape: example(shape, value) for shape, value in {
+    InquiryRequest: {"kind": "consult", "content": "请问报名需要准备哪些材料？",
+                     "caller_name": "张女士", "caller_phone": "13800138000",
+                     "contact_consent": True},
+    EligibilityRequest: {"answers": ANSWERS_EXAMPLE, "location": {"lat": 30.95,
+                                                                   "lng": 114.36}},
+    BatchLookupRequest: {"rows": [{"id": "1", "lat": 30.95, "lng": 114.36},
+                                  {"id": "2", "address": "示例街1号"}]},
     Lookup: {
         "status": "assigned", "address_confirmed": True,
         "location": {"lat": 30.95, "lng": 114.36, "source": "gazetteer",
@@ -683,3 +760,5 @@ EXAMPLES = {shape: example(shape, value) for shape, value in {
 RESPONSE_TYPES = (Error, Lookup, Suggestions, ZonesGeoJSON, DistrictGeoJSON, Schools,
                   OneSchool, FaqHits, Inquiry, Health, ZoneVersions, OneZoneVersion,
                   BatchLookup, Eligibility)
+# The JSON request bodies, read through these types by the views (webapp/api/bodies.py).
+REQUEST_TYPES = (InquiryRequest, EligibilityRequest, BatchLookupRequest)
