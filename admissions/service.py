@@ -260,10 +260,15 @@ def _answer_street(snapshot: Snapshot, result: GeocodeResult, levels, lang, tran
     return answer
 
 
+def _found_location(result: GeocodeResult) -> dict:
+    place = result.place
+    return _location(place.lng, place.lat, result.source, matched_address=place.address,
+                     confidence=result.confidence, method=result.method)
+
+
 def _answer_found(snapshot: Snapshot, result: GeocodeResult, levels, lang, translate) -> dict:
     place = result.place
-    location = _location(place.lng, place.lat, result.source, matched_address=place.address,
-                         confidence=result.confidence, method=result.method)
+    location = _found_location(result)
     members = snapshot.geocoder.buildings_of(place.address) if place.kind == "xiaoqu" else []
     if members and not _one_zone(snapshot, [place, *members]):
         answer = _not_located(snapshot, "address_ambiguous", lang, translate,
@@ -348,7 +353,12 @@ def answer_address(snapshot: Snapshot, query: AddressQuery, *,
     unreadable = unreadable_kind(query.text)
     if unreadable is not None:  # 🏠🏫, 1226, Москва: say what is missing, search nothing
         return _not_found(snapshot, lang, translate, NOT_AN_ADDRESS[unreadable])
-    result = geocode(snapshot, query)
+    return _answer_match(snapshot, query, geocode(snapshot, query), levels, lang, translate)
+
+
+def _answer_match(snapshot: Snapshot, query: AddressQuery, result: GeocodeResult, levels,
+                  lang: str, translate: Translate) -> dict:
+    """The answer for what the search found for `query`."""
     if result.status == "other_district":  # 北京市朝阳区...: say where, not "not found"
         answer = _not_located(snapshot, "outside_district", lang, translate)
         answer["other_district"] = result.other_district
@@ -387,39 +397,38 @@ def encoded_answer(snapshot: Snapshot, target: WGS84Point | AddressQuery, *,
     `shape` turns a composed answer into what is encoded (the web layer gives its declared
     contract type; a template's answer carries the slots)."""
     if isinstance(target, AddressQuery):
-        match = _exact_match(snapshot, target)
-        if match is None:
-            if cached_only:
-                return None
-            answer = answer_address(snapshot, target, levels=levels, lang=lang,
-                                    translate=translate)
-            return EncodedAnswer.of(shape(zones_only(answer) if lean else answer),
-                                    snapshot.zone_set.id)
-        place = match.place
-        result = snapshot.index.lookup(WGS84Point(place.lat, place.lng), facts=_facts(place),
-                                       levels=levels)
-        location = _location(place.lng, place.lat, match.source, matched_address=place.address,
-                             confidence=match.confidence, method=match.method)
-        return _filled(snapshot, result, location, lang, translate, lean, levels,
-                       cached_only, confirmed=True, shape=shape)
+        if cached_only and snapshot.providers:
+            return None  # an online provider's match is never kept: ask it once, in the app
+        text = target.text
+        searchable = snapshot.grammar.parse_coordinates(text) is None and \
+            unreadable_kind(text) is None
+        match = geocode(snapshot, target) if searchable else None
+        if match is not None and _plainly_found(snapshot, match):
+            place = match.place
+            result = snapshot.index.lookup(WGS84Point(place.lat, place.lng),
+                                           facts=_facts(place), levels=levels)
+            return _filled(snapshot, result, _found_location(match), lang, translate, lean,
+                           levels, cached_only, confirmed=True, shape=shape)
+        if cached_only:
+            return None
+        answer = answer_address(snapshot, target, levels=levels, lang=lang,
+                                translate=translate) if match is None else \
+            _answer_match(snapshot, target, match, levels, lang, translate)
+        return EncodedAnswer.of(shape(zones_only(answer) if lean else answer),
+                                snapshot.zone_set.id)
     result = snapshot.index.lookup(target, levels=levels)
     return _filled(snapshot, result, _location(target.lng, target.lat, "point"), lang,
                    translate, lean, levels, cached_only, confirmed=None, shape=shape)
 
 
-def _exact_match(snapshot: Snapshot, query: AddressQuery) -> GeocodeResult | None:
-    """The match when the address answer is a plain "found" (what `_answer_found` answers
-    without candidates or a note), else None."""
-    text = query.text
-    if snapshot.grammar.parse_coordinates(text) is not None or unreadable_kind(text):
-        return None
-    result = geocode(snapshot, query)
-    if result.status != "found":
-        return None
-    place = result.place
-    if place.kind == "xiaoqu" and snapshot.geocoder.buildings_of(place.address):
-        return None  # a 小区 of several buildings: candidates or a note
-    return result
+def _plainly_found(snapshot: Snapshot, match: GeocodeResult) -> bool:
+    """True when the address answer is a plain "found" (what `_answer_found` answers
+    without candidates or a note)."""
+    if match.status != "found":
+        return False
+    place = match.place
+    # a 小区 of several buildings: candidates or a note
+    return not (place.kind == "xiaoqu" and snapshot.geocoder.buildings_of(place.address))
 
 
 def _filled(snapshot: Snapshot, result: PointResult, location: dict, lang: str,

@@ -211,5 +211,23 @@ def test_lookup_api_uses_a_provider_and_says_so(fake_maps, app):
     assert body["status"] == "address_not_found"
 
 
+def test_an_address_lookup_asks_the_provider_once(fake_maps, app):
+    """Whether the answer is a plain match (encoded from its point's template) or not, the
+    provider is asked once per lookup: its answer is not cached, so not asked twice."""
+    from webapp import create_app
+    provider_app = create_app({
+        "TESTING": True, "SECRET_KEY": "t",
+        "DATABASE_URL": app.extensions["xuequ"].settings.database_url,
+        "AUTO_LOAD_SAMPLE": False, "REFRESH_SECONDS": 0.0, "RATELIMIT_ENABLED": False,
+        "GEOCODER_SETTINGS": _settings(fake_maps, "baidu")})
+    client = provider_app.test_client()
+    for point, status in ((INSIDE, 200), (BEIJING, 200)):
+        fake_maps.point = point
+        before = len(fake_maps.requests)
+        response = client.get("/api/v1/lookup", query_string={"address": "某某新村88号"})
+        assert response.status_code == status
+        assert len(fake_maps.requests) == before + 1, point
+
+
 def test_result_type_defaults_to_the_gazetteer():
     assert GeocodeResult("not_found").source == "gazetteer"
