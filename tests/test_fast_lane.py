@@ -176,3 +176,26 @@ def test_address_answers_served_from_templates_equal_composed_ones(sample_snapsh
                                          lean=lean)
                 assert encoded.plain == encode_json(zones_only(fresh) if lean else fresh), \
                     (text, lang, lean)
+
+
+def test_behind_a_proxy_the_fast_lane_serves_the_host_the_client_asked_for(app):
+    """The fast lane sits behind ProxyFix: an OGC page for the public host is served with
+    that host's links, and another host's request is not given them."""
+    from webapp import create_app
+    proxied = create_app({"TESTING": True, "SECRET_KEY": "t", "PROXY_HOPS": 1,
+                          "DATABASE_URL": app.extensions["xuequ"].settings.database_url,
+                          "AUTO_LOAD_SAMPLE": False, "RATELIMIT_ENABLED": False})
+    lane = proxied.wsgi_app.app  # ProxyFix → FastLane → Flask
+    assert isinstance(lane, FastLane)
+    inner = Counting(lane.app)
+    lane.app = inner
+    client = Client(proxied, use_cookies=False)
+    url = "/ogc/collections/schools/items?limit=2"
+    public = {"X-Forwarded-Host": "xuequ.example.gov.cn", "X-Forwarded-Proto": "https"}
+    client.get(url, headers=public)
+    before = inner.calls
+    served = client.get(url, headers=public)
+    assert inner.calls == before  # from the fast lane
+    assert "https://xuequ.example.gov.cn/ogc/" in served.get_data(as_text=True)
+    direct = client.get(url)
+    assert "xuequ.example.gov.cn" not in direct.get_data(as_text=True)
