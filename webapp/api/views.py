@@ -10,7 +10,8 @@ from webapp.api import logic, schemas
 from webapp.api.contract import respond
 from webapp.api.openapi import openapi_document
 from webapp.serving.compression import wants_gzip
-from webapp.serving.fast_lane import GEOJSON, GEOJSON_CACHE, JSON, encoded_parts
+from webapp.serving.caching import REVALIDATE
+from webapp.serving.fast_lane import GEOJSON, JSON, encoded_parts
 from webapp.i18n import request_lang, translate
 from webapp.services import services, snapshot, snapshot_on
 from admissions.encoding import EncodedAnswer
@@ -79,7 +80,7 @@ def _encoded(answer: EncodedAnswer, mimetype: str = JSON,
 def _geojson(answer: EncodedAnswer):
     """Published geometry changes only with a new version: let slow phones revalidate it
     with an ETag instead of downloading it again."""
-    return _encoded(answer, GEOJSON, GEOJSON_CACHE)
+    return _encoded(answer, GEOJSON, REVALIDATE)  # a new version changes it
 
 
 @bp.get("/api/v1/addresses/suggest")

@@ -41,7 +41,6 @@ from zones.versions import PublicVersion
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
-GEOJSON_CACHE = "public, max-age=60"  # a new version changes it: phones revalidate
 OGC_VARY = "Accept-Encoding, Accept, Accept-Language, Cookie"  # (a visit's language)
 OGC_ITEMS = re.compile(r"/ogc/collections/([a-z_]+)/items")
 HANDED_ON = ("on", "place")  # answered by the app: another version, a chosen candidate
@@ -123,11 +122,11 @@ class FastLane:
 
     def _zones(self, args: dict[str, str], pairs, environ: dict) -> Served | None:
         answer = logic.encoded_zones_geojson(self._snapshot(), args, cached_only=True)
-        return None if answer is None else _parts(environ, answer, GEOJSON, GEOJSON_CACHE)
+        return None if answer is None else _parts(environ, answer, GEOJSON, REVALIDATE)
 
     def _district(self, args: dict[str, str], pairs, environ: dict) -> Served | None:
         answer = logic.encoded_district_geojson(self._snapshot(), cached_only=True)
-        return None if answer is None else _parts(environ, answer, GEOJSON, GEOJSON_CACHE)
+        return None if answer is None else _parts(environ, answer, GEOJSON, REVALIDATE)
 
     def _ogc_items(self, collection_id: str, args: dict[str, str],
                    pairs: list[tuple[str, str]], environ: dict) -> Served | None:
