@@ -33,15 +33,17 @@ def slot(name: str) -> str:
     return f"{_MARK}slot:{name}{_MARK}"
 
 
+# The form Flask's `jsonify` sends: sorted keys, compact, UTF-8 (one encoder, made once).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def encode_json(value: object) -> bytes:
-    """The bytes Flask's `jsonify` sends (sorted keys, compact, UTF-8, a final newline)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode() + b"\n"
+    """The bytes Flask's `jsonify` sends (with its final newline)."""
+    return _ENCODER.encode(value).encode() + b"\n"
 
 
 def encode_fragment(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode()
+    return _ENCODER.encode(value).encode()
 
 
 def _digest(*parts: bytes) -> str:
@@ -60,6 +62,8 @@ def _deflate(data: bytes, final: bool) -> bytes:
 
 def _stored(data: bytes) -> bytes:
     """`data` as non-final stored deflate blocks (the stream is byte-aligned here)."""
+    if len(data) <= 0xFFFF:  # a slot's value: one block
+        return struct.pack("<BHH", 0, len(data), len(data) ^ 0xFFFF) + data
     out = []
     for start in range(0, len(data), 0xFFFF):
         chunk = data[start:start + 0xFFFF]
@@ -68,13 +72,14 @@ def _stored(data: bytes) -> bytes:
 
 
 class EncodedAnswer:
-    """One answer's bytes, its gzip form (made when first asked for) and its ETag."""
+    """One answer's bytes, its gzip form and its ETag. A filled template's bytes are joined
+    when first asked for, in the form asked for (most clients take only gzip)."""
 
-    __slots__ = ("plain", "etag", "_gzip", "_template", "_values")
+    __slots__ = ("etag", "_plain", "_gzip", "_template", "_values")
 
-    def __init__(self, plain: bytes, etag: str, template: Template | None = None,
+    def __init__(self, plain: bytes | None, etag: str, template: Template | None = None,
                  values: list[bytes] | None = None):
-        self.plain = plain
+        self._plain = plain
         self.etag = etag
         self._gzip: bytes | None = None
         self._template = template
@@ -85,10 +90,16 @@ class EncodedAnswer:
         plain = encode_json(value)
         return cls(plain, _digest(version.encode(), plain))
 
+    @property
+    def plain(self) -> bytes:
+        if self._plain is None:
+            self._plain = self._template.join(self._values)
+        return self._plain
+
     def gzipped(self) -> bytes:
         if self._gzip is None:
-            self._gzip = (self._template.gzip(self._values, self.plain) if self._template
-                          else gzip.compress(self.plain, compresslevel=_LEVEL, mtime=0))
+            self._gzip = (self._template.gzip(self._values) if self._template
+                          else gzip.compress(self._plain, compresslevel=_LEVEL, mtime=0))
         return self._gzip
 
 
@@ -103,26 +114,36 @@ class Template:
         self.digest = _digest(version.encode(), *self.segments, *parts[1::2])
         last = len(self.segments) - 1
         self._deflated = [_deflate(s, final=i == last) for i, s in enumerate(self.segments)]
+        # The gzip trailer's CRC runs over the whole answer; the part before the first slot
+        # (a full answer's admissions section, most of its bytes) is the same every time.
+        self._first_crc = zlib.crc32(self.segments[0])
+        self._fixed_length = sum(map(len, self.segments))
 
     def fill(self, values: dict[str, bytes], volatile: frozenset[str] = frozenset()
              ) -> EncodedAnswer:
         """`values` are the slots' JSON fragments, by slot name; `volatile` slots (the time
         a response was made) are left out of the ETag."""
         ordered = [values[name] for name in self.slots]
+        tagged = [v for name, v in zip(self.slots, ordered, strict=True) if name not in volatile]
+        return EncodedAnswer(None, f"{self.digest}-{_digest(*tagged)}", self, ordered)
+
+    def join(self, ordered: list[bytes]) -> bytes:
         pieces = [self.segments[0]]
         for value, segment in zip(ordered, self.segments[1:], strict=True):
             pieces.append(value)
             pieces.append(segment)
-        tagged = [v for name, v in zip(self.slots, ordered, strict=True) if name not in volatile]
-        etag = f"{self.digest}-{_digest(*tagged)}"
-        return EncodedAnswer(b"".join(pieces), etag, self, ordered)
+        return b"".join(pieces)
 
-    def gzip(self, ordered: list[bytes], plain: bytes) -> bytes:
+    def gzip(self, ordered: list[bytes]) -> bytes:
         pieces = [_GZIP_HEADER, self._deflated[0]]
-        for value, deflated in zip(ordered, self._deflated[1:], strict=True):
+        crc, length = self._first_crc, self._fixed_length
+        for value, segment, deflated in zip(ordered, self.segments[1:], self._deflated[1:],
+                                            strict=True):
             pieces.append(_stored(value))
             pieces.append(deflated)
-        pieces.append(struct.pack("<II", zlib.crc32(plain), len(plain) & 0xFFFFFFFF))
+            crc = zlib.crc32(segment, zlib.crc32(value, crc))
+            length += len(value)
+        pieces.append(struct.pack("<II", crc, length & 0xFFFFFFFF))
         return b"".join(pieces)
 
 

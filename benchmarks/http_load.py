@@ -4,7 +4,9 @@ PostGIS-per-request design, side by side in one run, then a soak with publishes.
     benchmarks/http_load.sh [--seconds 10] [--rounds 3] [--soak-seconds 300]
 
 Each server runs under gunicorn with 2 sync workers, writing the same access log line per
-request (Xuequ with its own gunicorn settings, webapp/serving/gunicorn_conf.py); wrk
+request (Xuequ with its own gunicorn settings, webapp/serving/gunicorn_conf.py, whose
+logger fills only the atoms its format names; the floor is also run with that logger, for
+the record, but the targets are judged against the floor with gunicorn's own); wrk
 drives each target in turn (16 connections), for `--rounds` rounds, and the medians are
 printed with the ratios to the floor and to PostGIS. The soak then sends mixed traffic
 from several threads while a new zone version is published every `--publish-every`
@@ -39,6 +41,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgresql://postgres@127.0.0.1:5432/xuequ_bench"
 TARGETS = {  # the target names and what they need to pass
     "floor": "bare Flask JSON (the floor)",
+    "floor_lean_log": "the floor with Xuequ's access logger",
     "postgis": "PostGIS ST_Covers per request",
     "lookup": "Xuequ lookup?lat=&lng= (full answer)",
     "lookup_lean": "Xuequ lookup?lat=&lng=&fields=zones",
@@ -370,24 +373,30 @@ def main() -> None:
         from webapp.serving import gunicorn_conf
         logged = ("--access-logfile", "-", "--access-logformat", gunicorn_conf.access_log_format)
         processes["floor"], floor = serve("benchmarks.bare_app:app", env, logged)
+        # For the record: the floor with the lighter access logger Xuequ deploys with.
+        processes["floor_lean_log"], floor_lean_log = serve(
+            "benchmarks.bare_app:app", env,
+            (*logged, "--logger-class", gunicorn_conf.logger_class))
         processes["postgis"], postgis = serve("benchmarks.postgis_app:app", env, logged)
         # Xuequ as deployed: its gunicorn settings (access log included) and a publish
         # announced to every worker over Redis pub/sub.
         processes["xuequ"], xuequ = serve(
             "webapp:create_app()", {**env, "XUEQU_REDIS_URL": args.redis_url},
             ("-c", "webapp/serving/gunicorn_conf.py"))
-        for url in (f"{floor}/json", f"{postgis}/lookup?lat=43.88&lng=125.39",
+        for url in (f"{floor}/json", f"{floor_lean_log}/json",
+                    f"{postgis}/lookup?lat=43.88&lng=125.39",
                     f"{xuequ}/healthz"):
             wait_for(url)
         time.sleep(5)  # the second Xuequ worker loads its snapshot too
         lat, lng = points[0]
         with urllib.request.urlopen(f"{postgis}/lookup?lat={lat}&lng={lng}") as response:
             print(f"PostGIS answers e.g. {response.read()[:120]!r}")
-        servers = {"floor": floor, "postgis": postgis, "lookup": xuequ, "lookup_lean": xuequ,
+        servers = {"floor": floor, "floor_lean_log": floor_lean_log, "postgis": postgis,
+                   "lookup": xuequ, "lookup_lean": xuequ,
                    "address": xuequ, "geojson": xuequ, "geojson_304": xuequ,
                    "ogc_items": xuequ, "geojson_primary": xuequ}
         scripts = {
-            "floor": ["/json"],
+            "floor": ["/json"], "floor_lean_log": ["/json"],
             "postgis": [f"/lookup?lat={a}&lng={b}" for a, b in points],
             "lookup": [f"/api/v1/lookup?lat={a}&lng={b}" for a, b in points],
             "lookup_lean": [f"/api/v1/lookup?lat={a}&lng={b}&fields=zones" for a, b in points],

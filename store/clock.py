@@ -37,5 +37,6 @@ class Clock:
     def now(self) -> dt.datetime:
         return to_beijing(self.now_utc())
 
-    def today(self) -> dt.date:
-        return self.pinned_today or self.now().date()
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """Today, or the day of `now` (a reading of this clock) unless the day is pinned."""
+        return self.pinned_today or (now or self.now()).date()

@@ -9,9 +9,11 @@ import re
 import urllib.parse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
-from webapp.serving.fast_lane import FastLane
+from webapp.serving.fast_lane import MAX_HOSTS_KEPT, FastLane, _plain_query
 from webapp.serving.security_headers import MAX_URL_LENGTH
 
 
@@ -199,3 +201,28 @@ def test_behind_a_proxy_the_fast_lane_serves_the_host_the_client_asked_for(app):
     assert "https://xuequ.example.gov.cn/ogc/" in served.get_data(as_text=True)
     direct = client.get(url)
     assert "xuequ.example.gov.cn" not in direct.get_data(as_text=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab=&%+;0123456789.-_", max_size=40))
+def test_the_query_is_read_as_the_standard_library_reads_it(query):
+    """The shortcut for queries with nothing to decode gives parse_qsl's pairs (a NUL
+    goes to the app, which words the error)."""
+    try:
+        expected = urllib.parse.parse_qsl(query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        expected = None
+    if "%00" in query:
+        expected = None
+    assert _plain_query({"QUERY_STRING": query, "PATH_INFO": "/api/v1/lookup"}) == expected
+
+
+def test_base_urls_kept_per_host_stay_bounded(lanes):
+    """Any client can send any Host header: the lane keeps at most MAX_HOSTS_KEPT."""
+    fast, _, client, _ = lanes
+    for n in range(MAX_HOSTS_KEPT * 2 + 3):
+        served = client.get("/ogc/collections/schools/items?limit=2",
+                            headers={"Host": f"host{n}.example"})
+        assert served.status_code == 200
+        assert len(fast._bases) <= MAX_HOSTS_KEPT
+    assert f"http://host{MAX_HOSTS_KEPT * 2 + 2}.example/ogc/" in served.get_data(as_text=True)

@@ -150,8 +150,10 @@ def _encoded_items(collection_id: str, table: logic.FeatureTable,
                                                              "timeStamp": slot("timeStamp")}),
                         version_id)
     conditional = request.if_none_match if "If-None-Match" in request.headers else None
-    status, headers, body = items_parts(snapshot().encoded.get(key, build), version,
-                                        services().clock, wants_gzip(), conditional)
+    clock = services().clock
+    now = clock.now()
+    status, headers, body = items_parts(snapshot().encoded.get(key, build), version, now,
+                                        clock.today(now), wants_gzip(), conditional)
     return Response(body, status=status, headers=headers, mimetype=logic.GEOJSON)
 
 

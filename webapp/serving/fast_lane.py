@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
+import datetime as dt
 import re
 from functools import partial
 from urllib.parse import parse_qsl
@@ -27,7 +28,6 @@ from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.wsgi import get_current_url
 
 from admissions.encoding import EncodedAnswer, Template, encode_fragment
-from store.clock import Clock
 from webapp.api import logic
 from webapp.ogc import logic as ogc_logic
 from webapp.i18n import api_language
@@ -45,6 +45,7 @@ OGC_VARY = "Accept-Encoding, Accept, Accept-Language, Cookie"  # (a visit's lang
 OGC_ITEMS = re.compile(r"/ogc/collections/([a-z_]+)/items")
 HANDED_ON = ("on", "place")  # answered by the app: another version, a chosen candidate
 Served = tuple[int, list[tuple[str, str]], bytes]
+MAX_HOSTS_KEPT = 64
 PHRASES = {status: f"{status} {HTTPStatus(status).phrase}" for status in (200, 304)}
 
 
@@ -65,12 +66,13 @@ def encoded_parts(answer: EncodedAnswer, gzipped: bool, if_none_match: ETags | N
     return 200, headers, answer.gzipped() if gzipped else answer.plain
 
 
-def items_parts(template: Template, version: PublicVersion | None, clock: Clock,
-                gzipped: bool, if_none_match: ETags | None) -> Served:
-    """An OGC page of items (webapp/ogc/views.py) filled with this moment's `timeStamp`."""
-    answer = template.fill({"timeStamp": encode_fragment(ogc_logic.timestamp(clock.now()))},
+def items_parts(template: Template, version: PublicVersion | None, now: dt.datetime,
+                today: dt.date, gzipped: bool, if_none_match: ETags | None) -> Served:
+    """An OGC page of items (webapp/ogc/views.py) filled with the `timeStamp` of `now`; a
+    version past on `today` is immutable (both from the service clock, one reading)."""
+    answer = template.fill({"timeStamp": encode_fragment(ogc_logic.timestamp(now))},
                            volatile=frozenset({"timeStamp"}))
-    immutable = version is not None and version.immutable(clock.today())
+    immutable = version is not None and version.immutable(today)
     return encoded_parts(answer, gzipped, if_none_match, GEOJSON,
                          IMMUTABLE if immutable else REVALIDATE, OGC_VARY)
 
@@ -85,6 +87,7 @@ class FastLane:
             "/api/v1/district.geojson": self._district,
         }
         self._static_headers = data_security_headers(services.settings.secure_cookies)
+        self._bases: dict[tuple, str] = {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -135,19 +138,34 @@ class FastLane:
         if collection_id not in ogc_logic.COLLECTIONS or "HTTP_COOKIE" in environ \
                 or "lang" in args or _wants_html(args, environ):
             return None
-        snapshot, clock = self._snapshot(), self.services.clock
+        snapshot, now = self._snapshot(), self.services.clock.now()
+        today = self.services.clock.today(now)
         version = ogc_logic.items_version(collection_id, args, public_versions(self.services),
-                                          clock.today())
-        base = get_current_url(environ, root_only=True).rstrip("/") + "/ogc"
+                                          today)
+        base = self._ogc_base(environ)
         template = snapshot.encoded.peek(ogc_logic.items_key(
             collection_id, version.id if version else snapshot.zone_set.id, base,
             self.services.settings.languages[0], pairs))
         if template is None:
             return None
         conditional = environ.get("HTTP_IF_NONE_MATCH")
-        return items_parts(template, version, clock,
+        return items_parts(template, version, now, today,
                            accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")),
                            None if conditional is None else parse_etags(conditional))
+
+    def _ogc_base(self, environ: dict) -> str:
+        """The OGC API's base URL as the client reached it (as the app's links spell it),
+        kept per host: werkzeug's IRI decoding of the host is a good part of a request."""
+        key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
+               environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
+               environ.get("SCRIPT_NAME"))
+        base = self._bases.get(key)
+        if base is None:
+            if len(self._bases) >= MAX_HOSTS_KEPT:  # a client can send any Host header
+                self._bases.clear()
+            base = self._bases[key] = get_current_url(environ, root_only=True).rstrip("/") \
+                + "/ogc"
+        return base
 
 
 def _wants_html(args: dict[str, str], environ: dict) -> bool:
@@ -175,6 +193,9 @@ def _plain_query(environ: dict) -> list[tuple[str, str]] | None:
         environ.get("PATH_INFO", "") + "?" + query
     if len(raw) > MAX_URL_LENGTH or "%00" in query or not query.isascii():
         return None
+    if "%" not in query and "+" not in query:  # nothing to decode (a point, most queries)
+        return [(name, value) for name, _, value in
+                (part.partition("=") for part in query.split("&") if part)]
     try:
         return parse_qsl(query, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
