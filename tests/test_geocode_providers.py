@@ -194,14 +194,19 @@ def test_answers_outside_the_district_are_rejected(fake_maps, geocoder):
     assert len(fake_maps.requests) == 2  # both asked, both rejected
 
 
-def test_lookup_api_uses_a_provider_and_says_so(fake_maps, app):
+def baidu_client(fake_maps, app):
+    """A test client of an app over the sample's database that geocodes through the fake
+    Baidu service."""
     from webapp import create_app
-    provider_app = create_app({
+    return create_app({
         "TESTING": True, "SECRET_KEY": "t",
         "DATABASE_URL": app.extensions["xuequ"].settings.database_url,
         "AUTO_LOAD_SAMPLE": False, "REFRESH_SECONDS": 0.0, "RATELIMIT_ENABLED": False,
-        "GEOCODER_SETTINGS": _settings(fake_maps, "baidu")})
-    client = provider_app.test_client()
+        "GEOCODER_SETTINGS": _settings(fake_maps, "baidu")}).test_client()
+
+
+def test_lookup_api_uses_a_provider_and_says_so(fake_maps, app):
+    client = baidu_client(fake_maps, app)
     body = client.get("/api/v1/lookup", query_string={"address": "某某新村88号"}).get_json()
     assert body["location"]["source"] == "baidu"
     assert crs.distance_m(body["location"]["lng"], body["location"]["lat"], *INSIDE) < 1.0
@@ -214,13 +219,7 @@ def test_lookup_api_uses_a_provider_and_says_so(fake_maps, app):
 def test_an_address_lookup_asks_the_provider_once(fake_maps, app):
     """Whether the answer is a plain match (encoded from its point's template) or not, the
     provider is asked once per lookup: its answer is not cached, so not asked twice."""
-    from webapp import create_app
-    provider_app = create_app({
-        "TESTING": True, "SECRET_KEY": "t",
-        "DATABASE_URL": app.extensions["xuequ"].settings.database_url,
-        "AUTO_LOAD_SAMPLE": False, "REFRESH_SECONDS": 0.0, "RATELIMIT_ENABLED": False,
-        "GEOCODER_SETTINGS": _settings(fake_maps, "baidu")})
-    client = provider_app.test_client()
+    client = baidu_client(fake_maps, app)
     for point, status in ((INSIDE, 200), (BEIJING, 200)):
         fake_maps.point = point
         before = len(fake_maps.requests)

@@ -92,14 +92,22 @@ def test_progress_is_json_and_another_worker_shows_the_job(two_workers, tmp_path
     assert colleague.get("/staff/zones/checks/nope/status.json").status_code == 404
 
 
+def queued_check(app, editor, folder: Path, name: str) -> tuple[str, str, bool]:
+    """An uploaded file and a check of it queued by hand (no worker picks it up): the
+    upload's token, the job's id and whether it was new."""
+    token = upload(editor, gbk_shapefile_zip(folder / "..", redrawn_zones(), name=name)
+                   ).headers["Location"].rstrip("/").split("/")[-1]
+    job_id, new = jobs.create(app.extensions["xuequ"].sessions, token, "someone",
+                              jobs.JobInputs(Path("x"), f"{name}.zip", {}, {}, False, 20.0,
+                                             0.2, None))
+    return token, job_id, new
+
+
 def test_the_page_shows_progress_without_javascript(two_workers):
     app, _, folder = two_workers
     sessions = app.extensions["xuequ"].sessions
     editor = signed_in(app, "editor")
-    token = upload(editor, gbk_shapefile_zip(folder / "..", redrawn_zones(), name="wait")
-                   ).headers["Location"].rstrip("/").split("/")[-1]
-    job_id, new = jobs.create(sessions, token, "someone", jobs.JobInputs(
-        Path("x"), "wait.zip", {}, {}, False, 20.0, 0.2, None))
+    token, job_id, new = queued_check(app, editor, folder, "wait")
     again, second = jobs.create(sessions, token, "someone", jobs.JobInputs(
         Path("x"), "wait.zip", {}, {}, False, 20.0, 0.2, None))
     assert new and (again, second) == (job_id, False)  # a second click: the same job
@@ -112,10 +120,7 @@ def test_a_job_whose_worker_died_shows_as_failed(two_workers):
     app, other, folder = two_workers
     sessions = app.extensions["xuequ"].sessions
     editor = signed_in(other, "editor")
-    token = upload(editor, gbk_shapefile_zip(folder / "..", redrawn_zones(), name="dead")
-                   ).headers["Location"].rstrip("/").split("/")[-1]
-    job_id, _ = jobs.create(sessions, token, "someone", jobs.JobInputs(
-        Path("x"), "dead.zip", {}, {}, False, 20.0, 0.2, None))
+    _, job_id, _ = queued_check(app, editor, folder, "dead")
     long_ago = utcnow() - dt.timedelta(minutes=10)
     assert jobs._set(sessions, job_id, ("queued",), state="running", started_at=long_ago)
     status = editor.get(f"/staff/zones/checks/{job_id}/status.json").get_json()

@@ -346,13 +346,18 @@ class Suggestions(Shape):
 
 # --- GeoJSON ------------------------------------------------------------------------------
 
-class ZoneProperties(Shape):
-    """A zone: its schools, allocation and legal 划片范围 text (`description`)."""
+class ZoneFields(Shape):
+    """What every zone feature carries, here and in the OGC collections
+    (webapp/ogc/shapes.py), which add the version it belongs to."""
     zone_id: str
     level: Level
     school_codes: list[str]
     allocation: Allocation
     description: str | None
+
+
+class ZoneProperties(ZoneFields):
+    """A zone: its schools, allocation and legal 划片范围 text (`description`)."""
     version: str | UnsetType = UNSET  # a version's download: in every feature
     effective_from: Date | None | UnsetType = UNSET
 

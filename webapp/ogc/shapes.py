@@ -10,8 +10,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 from msgspec import UNSET, Meta, UnsetType
 
 from webapp.api.contract import example
-from webapp.api.schemas import (Allocation, Date, DateTime, DistrictProperties, Geometry,
-                                Level, Shape)
+from webapp.api.schemas import (Date, DateTime, DistrictProperties, Geometry, Shape,
+                                ZoneFields)
 from webapp.ogc.logic import COLLECTIONS
 
 P = TypeVar("P")
@@ -86,13 +86,8 @@ class SchoolProperties(Shape):
     feeds: Annotated[str | None, Meta(description="code of the middle school it feeds")]
 
 
-class ZoneProperties(Shape):
+class ZoneProperties(ZoneFields):
     """A zone and the version it belongs to; `description` is the legal 划片范围 text."""
-    zone_id: str
-    level: Level
-    school_codes: list[str]
-    allocation: Allocation
-    description: str | None
     version: str
     effective_from: Date | None
 
