@@ -48,6 +48,9 @@ def test_a_call_from_address_to_published_answer(page, app, sample_snapshot):
     page.keyboard.type(place.address)
     page.keyboard.press("Enter")
     page.wait_for_selector("#spoken")
+    # The answer is a new page: its keyboard script runs once the page has loaded (under
+    # load, an arrow pressed as soon as #spoken exists could come before it).
+    page.wait_for_load_state("load")
     spoken = page.inner_text("#spoken")
     assert "学区" in spoken and "网上信息登记" in spoken
     page.keyboard.press("ArrowDown")
